@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+// `profile`: argument parsing only. Every command is a thin layer over a library function.
+import { Command, CommanderError } from 'commander';
+import { EXIT } from '../src/errors.js';
+import { TOOL_VERSION } from '../src/version.js';
+
+const program = new Command();
+program
+  .name('profile')
+  .description('Record the syscalls a workload makes, generate a minimal seccomp allowlist, and enforce it.')
+  .version(TOOL_VERSION)
+  .showHelpAfterError('(run `profile --help` for usage)')
+  .exitOverride();
+
+// Commands register themselves here (one file per command in cli/commands/).
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // Commander already printed the message; help and version exit 0.
+    process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  } else {
+    throw error;
+  }
+}

@@ -1,0 +1,22 @@
+// Runs a command action: known errors become one line on stderr and a defined exit code.
+import { EXIT, isProfilerError } from '../src/errors.js';
+
+/** Wraps a command handler so failures never print a stack trace for known errors. */
+export function action<A extends unknown[]>(
+  fn: (...args: A) => Promise<number | undefined> | number | undefined,
+) {
+  return async (...args: A): Promise<void> => {
+    try {
+      const code = await fn(...args);
+      if (code !== undefined) process.exitCode = code;
+    } catch (error) {
+      if (isProfilerError(error)) {
+        process.stderr.write(`profile: ${error.message}\n`);
+        process.exitCode = error.exitCode;
+      } else {
+        process.stderr.write(`profile: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
+        process.exitCode = EXIT.internal;
+      }
+    }
+  };
+}

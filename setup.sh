@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# One-time set-up on a fresh Debian/Ubuntu machine (run as root): the system packages the
+# tracer, the tests and the real-consumer checks need, then the npm dependencies and the build.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# strace: ground truth in tests and the benchmark peer. gcc/libc6-dev: C fixtures (int 0x80, x32).
+# libseccomp-dev: compiles the `libseccomp` output. bubblewrap, runc: real consumers of our bpf/oci output.
+# python3, git, tar, coreutils: real workloads in the end-to-end tests.
+PACKAGES=(strace gcc libc6-dev libseccomp-dev libseccomp2 bubblewrap runc python3 git tar coreutils)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "setup.sh: missing packages (${missing[*]}); run as root or install them first" >&2
+    exit 1
+  fi
+  echo "setup.sh: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+npm ci --no-audit --no-fund

@@ -1,0 +1,62 @@
+// Reading (validated) and writing (atomic) recordings.
+import { readFileSync } from 'node:fs';
+import { ProfilerError } from '../errors.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { RECORDING_FORMAT, RECORDING_VERSION, type Recording, recordingSchema } from './schema.js';
+
+/** Parses and validates a recording from text; `source` names it in errors. */
+export function parseRecording(text: string, source: string): Recording {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ProfilerError('BAD_INPUT', `${source}: not JSON (${(error as Error).message})`, {
+      cause: error,
+    });
+  }
+  if (
+    typeof json !== 'object' ||
+    json === null ||
+    (json as { format?: unknown }).format !== RECORDING_FORMAT
+  ) {
+    throw new ProfilerError(
+      'BAD_INPUT',
+      `${source}: not a recording (expected "format": "${RECORDING_FORMAT}")`,
+    );
+  }
+  const version = (json as { version?: unknown }).version;
+  if (version !== RECORDING_VERSION) {
+    throw new ProfilerError(
+      'BAD_INPUT',
+      `${source}: recording version ${String(version)} is not supported (this tool reads version ${RECORDING_VERSION})`,
+    );
+  }
+  const parsed = recordingSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue ? issue.path.join('.') || '(root)' : '(root)';
+    throw new ProfilerError(
+      'BAD_INPUT',
+      `${source}: corrupt recording at ${where}: ${issue?.message ?? 'invalid'}`,
+    );
+  }
+  return parsed.data;
+}
+
+/** Reads and validates a recording file. */
+export function readRecording(path: string): Recording {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    throw new ProfilerError('NO_INPUT', `cannot read recording ${path}: ${reason}`, { cause: error });
+  }
+  return parseRecording(text, path);
+}
+
+/** Writes a recording atomically (temp file + rename). */
+export function writeRecording(path: string, recording: Recording): void {
+  writeFileAtomic(path, `${JSON.stringify(recording, null, 2)}\n`);
+}
