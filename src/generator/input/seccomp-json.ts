@@ -1,0 +1,361 @@
+// Docker/Moby profile JSON and OCI linux.seccomp share one shape; this turns either into the IR.
+// Semantics follow moby (profiles/seccomp) and runc (libcontainer/seccomp) so a profile means
+// here what it means to Docker: includes/excludes, errnoRet defaults, repeated-arg-index rules.
+import { type Arch, nativeArch, syscallNumber } from '../../arch/index.js';
+import { ProfilerError } from '../../errors.js';
+import { existsOn, isKnownSyscall, suggestion } from '../policy/names.js';
+import {
+  DOCKER_DEFAULT_CAPS,
+  type GenerateOptions,
+  normalizeCap,
+  parseKernelVersion,
+  targetKernel,
+} from '../policy/options.js';
+import { type Action, type Condition, type Op, type Policy, type Rule, sameAction } from '../policy/types.js';
+import type { JsonValue } from './json.js';
+
+type Obj = { readonly [key: string]: JsonValue };
+
+/** SCMP_ARCH_* names of the ABIs we compile for. */
+export const SCMP_ARCH: Readonly<Record<Arch, string>> = {
+  x86_64: 'SCMP_ARCH_X86_64',
+  i386: 'SCMP_ARCH_X86',
+  x32: 'SCMP_ARCH_X32',
+  aarch64: 'SCMP_ARCH_AARCH64',
+};
+
+/** SCMP_ARCH_* names libseccomp knows but we have no syscall table for: skipped, not an error. */
+const FOREIGN_SCMP_ARCHES = [
+  'SCMP_ARCH_ARM',
+  'SCMP_ARCH_MIPS',
+  'SCMP_ARCH_MIPS64',
+  'SCMP_ARCH_MIPS64N32',
+  'SCMP_ARCH_MIPSEL',
+  'SCMP_ARCH_MIPSEL64',
+  'SCMP_ARCH_MIPSEL64N32',
+  'SCMP_ARCH_PPC',
+  'SCMP_ARCH_PPC64',
+  'SCMP_ARCH_PPC64LE',
+  'SCMP_ARCH_S390',
+  'SCMP_ARCH_S390X',
+  'SCMP_ARCH_PARISC',
+  'SCMP_ARCH_PARISC64',
+  'SCMP_ARCH_RISCV64',
+  'SCMP_ARCH_LOONGARCH64',
+  'SCMP_ARCH_M68K',
+  'SCMP_ARCH_SH',
+  'SCMP_ARCH_SHEB',
+];
+
+/** Go (GOARCH-style) names moby uses in includes/excludes.arches. */
+const GO_ARCH: Readonly<Record<Arch, readonly string[]>> = {
+  x86_64: ['amd64', 'x86_64'],
+  i386: ['386', 'x86', 'i386'],
+  x32: ['x32'],
+  aarch64: ['arm64', 'aarch64'],
+};
+
+const ACTIONS = [
+  'SCMP_ACT_KILL',
+  'SCMP_ACT_KILL_PROCESS',
+  'SCMP_ACT_KILL_THREAD',
+  'SCMP_ACT_TRAP',
+  'SCMP_ACT_ERRNO',
+  'SCMP_ACT_TRACE',
+  'SCMP_ACT_ALLOW',
+  'SCMP_ACT_LOG',
+  'SCMP_ACT_NOTIFY',
+];
+
+/** SCMP_CMP_* names and our operators. */
+export const SCMP_OPS: Readonly<Record<string, Op>> = {
+  SCMP_CMP_NE: 'NE',
+  SCMP_CMP_LT: 'LT',
+  SCMP_CMP_LE: 'LE',
+  SCMP_CMP_EQ: 'EQ',
+  SCMP_CMP_GE: 'GE',
+  SCMP_CMP_GT: 'GT',
+  SCMP_CMP_MASKED_EQ: 'MASKED_EQ',
+};
+
+const EPERM = 1;
+const U64_MAX = (1n << 64n) - 1n;
+
+export type Dialect = 'docker' | 'oci';
+
+/** The provenance a profile carries under "x-seccomp-profiler" (written by our emitters). */
+export interface ProfileMeta {
+  readonly command?: string[];
+  readonly cwd?: string;
+}
+
+function isObj(v: JsonValue | undefined): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && typeof v !== 'bigint';
+}
+
+class Ctx {
+  constructor(readonly source: string) {}
+  fail(where: string, message: string): never {
+    throw new ProfilerError('BAD_INPUT', `${this.source}: ${where ? `${where}: ` : ''}${message}`);
+  }
+  strings(v: JsonValue | undefined, where: string): string[] {
+    if (v === undefined || v === null) return [];
+    if (!Array.isArray(v) || v.some((s) => typeof s !== 'string'))
+      this.fail(where, 'expected an array of strings');
+    return v as string[];
+  }
+}
+
+/** Maps a SCMP_ACT_* name (+ errnoRet) to an Action; SCMP_ACT_KILL is kill-thread, as in runc. */
+export function actionFromScmp(
+  name: JsonValue | undefined,
+  errnoRet: JsonValue | undefined,
+  ctx: Ctx,
+  where: string,
+): Action {
+  if (typeof name !== 'string') return ctx.fail(where, 'missing `action`');
+  let ret: number | undefined;
+  if (errnoRet !== undefined && errnoRet !== null) {
+    if (typeof errnoRet !== 'number' || !Number.isInteger(errnoRet) || errnoRet < 0 || errnoRet > 0xffff)
+      ctx.fail(where, `errnoRet must be an integer 0..65535, got ${String(errnoRet)}`);
+    ret = errnoRet;
+  }
+  switch (name) {
+    case 'SCMP_ACT_KILL':
+    case 'SCMP_ACT_KILL_THREAD':
+      return { kind: 'kill-thread' };
+    case 'SCMP_ACT_KILL_PROCESS':
+      return { kind: 'kill-process' };
+    case 'SCMP_ACT_TRAP':
+      return { kind: 'trap' };
+    case 'SCMP_ACT_ERRNO':
+      return { kind: 'errno', errno: ret ?? EPERM };
+    case 'SCMP_ACT_TRACE':
+      return { kind: 'trace', data: ret ?? EPERM };
+    case 'SCMP_ACT_ALLOW':
+      return { kind: 'allow' };
+    case 'SCMP_ACT_LOG':
+      return { kind: 'log' };
+    case 'SCMP_ACT_NOTIFY':
+      return { kind: 'notify' };
+  }
+  return ctx.fail(where, `unknown action \`${name}\`${suggestion(name, ACTIONS)}`);
+}
+
+function archesOf(ctx: Ctx, names: readonly string[], where: string): Arch[] {
+  const out: Arch[] = [];
+  for (const name of names) {
+    const arch = (Object.keys(SCMP_ARCH) as Arch[]).find((a) => SCMP_ARCH[a] === name);
+    if (arch) {
+      if (!out.includes(arch)) out.push(arch);
+    } else if (!FOREIGN_SCMP_ARCHES.includes(name)) {
+      ctx.fail(
+        where,
+        `unknown architecture \`${name}\`${suggestion(name, [...Object.values(SCMP_ARCH), ...FOREIGN_SCMP_ARCHES])}`,
+      );
+    }
+  }
+  return out;
+}
+
+function policyArches(ctx: Ctx, doc: Obj, opts: GenerateOptions): Arch[] {
+  const main = opts.arches?.[0] ?? nativeArch();
+  let arches: Arch[];
+  const archMap = doc.archMap;
+  const listed = ctx.strings(doc.architectures, 'architectures');
+  if (archMap !== undefined && archMap !== null) {
+    if (listed.length)
+      ctx.fail('', "both 'architectures' and 'archMap' are set; use one (as Docker requires)");
+    if (!Array.isArray(archMap)) return ctx.fail('archMap', 'expected an array');
+    arches = [];
+    archMap.forEach((entry, i) => {
+      if (!isObj(entry) || typeof entry.architecture !== 'string')
+        ctx.fail(`archMap[${i}]`, 'expected {architecture, subArchitectures}');
+      const [first] = archesOf(ctx, [entry.architecture as string], `archMap[${i}]`);
+      const subs = archesOf(
+        ctx,
+        ctx.strings(entry.subArchitectures, `archMap[${i}].subArchitectures`),
+        `archMap[${i}]`,
+      );
+      if (first === main) arches = [first, ...subs.filter((a) => a !== first)];
+    });
+    if (!arches.length) arches = [main];
+  } else if (listed.length) {
+    arches = archesOf(ctx, listed, 'architectures');
+    // libseccomp always includes the native ABI of the filter it builds.
+    if (!arches.includes(main)) arches.unshift(main);
+  } else {
+    arches = [main];
+  }
+  if (opts.arches) {
+    const wanted = opts.arches;
+    arches = arches.filter((a) => wanted.includes(a));
+    if (!arches.length)
+      throw new ProfilerError(
+        'BAD_INPUT',
+        `${ctx.source}: none of the profile's architectures is in --arches ${wanted.join(',')}`,
+      );
+  }
+  return arches;
+}
+
+interface Filter {
+  readonly caps: readonly string[];
+  readonly kernel: [number, number];
+  readonly targetArches: readonly Arch[];
+}
+
+function kernelAtLeast(have: [number, number], want: [number, number]): boolean {
+  return have[0] > want[0] || (have[0] === want[0] && have[1] >= want[1]);
+}
+
+function goArchMatches(list: readonly string[], targets: readonly Arch[]): boolean {
+  return targets.some((a) => GO_ARCH[a].some((g) => list.includes(g)));
+}
+
+/** moby's includes/excludes: excludes win; includes.caps needs all caps, excludes.caps any one. */
+function applies(ctx: Ctx, entry: Obj, where: string, f: Filter): boolean {
+  const ex = entry.excludes;
+  const inc = entry.includes;
+  if (ex !== undefined && ex !== null) {
+    if (!isObj(ex)) ctx.fail(where, '`excludes` must be an object');
+    const arches = ctx.strings(ex.arches, `${where}.excludes.arches`);
+    if (arches.length && goArchMatches(arches, f.targetArches)) return false;
+    const caps = ctx.strings(ex.caps, `${where}.excludes.caps`).map(normalizeCap);
+    if (caps.some((c) => f.caps.includes(c))) return false;
+    if (
+      typeof ex.minKernel === 'string' &&
+      ex.minKernel &&
+      kernelAtLeast(f.kernel, parseKernelVersion(ex.minKernel, `${where}.excludes.minKernel`))
+    )
+      return false;
+  }
+  if (inc !== undefined && inc !== null) {
+    if (!isObj(inc)) ctx.fail(where, '`includes` must be an object');
+    const arches = ctx.strings(inc.arches, `${where}.includes.arches`);
+    if (arches.length && !goArchMatches(arches, f.targetArches)) return false;
+    const caps = ctx.strings(inc.caps, `${where}.includes.caps`).map(normalizeCap);
+    if (!caps.every((c) => f.caps.includes(c))) return false;
+    if (
+      typeof inc.minKernel === 'string' &&
+      inc.minKernel &&
+      !kernelAtLeast(f.kernel, parseKernelVersion(inc.minKernel, `${where}.includes.minKernel`))
+    )
+      return false;
+  }
+  return true;
+}
+
+function u64(ctx: Ctx, v: JsonValue | undefined, where: string): bigint {
+  if (v === undefined || v === null) return 0n;
+  if ((typeof v === 'number' && Number.isInteger(v)) || typeof v === 'bigint') {
+    const b = BigInt(v);
+    if (b >= 0n && b <= U64_MAX) return b;
+  }
+  return ctx.fail(where, `expected an unsigned 64-bit integer, got ${String(v)}`);
+}
+
+function conditionsOf(ctx: Ctx, args: JsonValue | undefined, where: string): Condition[] {
+  if (args === undefined || args === null) return [];
+  if (!Array.isArray(args)) return ctx.fail(where, '`args` must be an array');
+  return args.map((a, i) => {
+    const w = `${where}.args[${i}]`;
+    if (!isObj(a)) return ctx.fail(w, 'expected {index, value, valueTwo, op}');
+    const index = a.index;
+    if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index > 5)
+      ctx.fail(w, `arg index ${String(index)} is out of range (a syscall has args 0..5)`);
+    const opName = a.op;
+    const op = typeof opName === 'string' ? SCMP_OPS[opName] : undefined;
+    if (!op)
+      ctx.fail(
+        w,
+        `unknown op \`${String(opName)}\`${typeof opName === 'string' ? suggestion(opName, Object.keys(SCMP_OPS)) : ''}`,
+      );
+    const value = u64(ctx, a.value, `${w}.value`);
+    const cond: Condition =
+      op === 'MASKED_EQ'
+        ? { arg: index as Condition['arg'], op, value, valueTwo: u64(ctx, a.valueTwo, `${w}.valueTwo`) }
+        : { arg: index as Condition['arg'], op, value };
+    return cond;
+  });
+}
+
+/**
+ * runc (libcontainer/seccomp matchCall): when one rule's args name the same index more than once,
+ * each condition becomes its own rule (OR) instead of one rule with all of them (AND).
+ */
+export function splitRepeatedArgs(conds: readonly Condition[]): Condition[][] {
+  const seen = new Set<number>();
+  let repeated = false;
+  for (const c of conds) {
+    if (seen.has(c.arg)) repeated = true;
+    seen.add(c.arg);
+  }
+  return repeated ? conds.map((c) => [c]) : [[...conds]];
+}
+
+/** Parses a Docker/Moby profile or an OCI linux.seccomp object (already JSON-parsed) into a Policy. */
+export function policyFromSeccompJson(
+  doc: JsonValue,
+  source: string,
+  opts: GenerateOptions,
+  dialect: Dialect,
+): { policy: Policy; meta?: ProfileMeta } {
+  const ctx = new Ctx(source);
+  if (!isObj(doc)) return ctx.fail('', 'expected a JSON object');
+  const defaultAction = actionFromScmp(doc.defaultAction, doc.defaultErrnoRet, ctx, 'defaultAction');
+  const arches = policyArches(ctx, doc, opts);
+  const filter: Filter = {
+    caps: (opts.caps ?? DOCKER_DEFAULT_CAPS).map(normalizeCap),
+    kernel: targetKernel(opts),
+    targetArches: opts.arches ?? [arches[0] ?? nativeArch()],
+  };
+  const rules: Record<string, Rule[]> = Object.fromEntries(arches.map((a) => [a, []]));
+  const syscalls = doc.syscalls ?? [];
+  if (!Array.isArray(syscalls)) return ctx.fail('syscalls', 'expected an array');
+  syscalls.forEach((entry, i) => {
+    let where = `syscalls[${i}]`;
+    if (!isObj(entry)) return ctx.fail(where, 'expected an object');
+    if (entry.name !== undefined && entry.names !== undefined)
+      ctx.fail(where, '`name` and `names` are both set; use one');
+    let names: string[];
+    if (entry.name !== undefined) {
+      if (dialect === 'oci') ctx.fail(where, 'OCI profiles use `names`, not `name`');
+      const name = entry.name;
+      if (typeof name !== 'string') return ctx.fail(where, '`name` must be a string');
+      names = [name];
+    } else {
+      names = ctx.strings(entry.names, `${where}.names`);
+    }
+    if (!names.length) ctx.fail(where, 'no syscall `names`');
+    where = `${where} (${names.length === 1 ? names[0] : `${names[0]}…`})`;
+    for (const name of names)
+      if (!isKnownSyscall(name)) ctx.fail(where, `unknown syscall \`${name}\`${suggestion(name)}`);
+    const action = actionFromScmp(entry.action, entry.errnoRet, ctx, where);
+    const groups = splitRepeatedArgs(conditionsOf(ctx, entry.args, where));
+    if (dialect === 'docker' && !applies(ctx, entry, where, filter)) return;
+    if (dialect === 'oci' && (entry.includes !== undefined || entry.excludes !== undefined))
+      ctx.fail(where, 'OCI profiles have no includes/excludes');
+    // runc skips rules whose action is the default: they change nothing in libseccomp.
+    if (sameAction(action, defaultAction)) return;
+    for (const arch of arches) {
+      for (const name of names) {
+        if (!existsOn(arch, name)) continue;
+        const nr = syscallNumber(arch, name)!;
+        for (const conditions of groups) rules[arch]!.push({ syscall: name, nr, action, conditions });
+      }
+    }
+  });
+  const metaDoc = doc['x-seccomp-profiler'];
+  let meta: ProfileMeta | undefined;
+  if (isObj(metaDoc)) {
+    const command =
+      Array.isArray(metaDoc.command) && metaDoc.command.every((s) => typeof s === 'string')
+        ? (metaDoc.command as string[])
+        : undefined;
+    const cwd = typeof metaDoc.cwd === 'string' ? metaDoc.cwd : undefined;
+    meta = { ...(command ? { command } : {}), ...(cwd ? { cwd } : {}) };
+  }
+  const policy: Policy = { defaultAction, arches, rules };
+  return meta ? { policy, meta } : { policy };
+}
