@@ -113,7 +113,7 @@ export function actionFromScmp(
   ctx: Ctx,
   where: string,
 ): Action {
-  if (typeof name !== 'string') return ctx.fail(where, 'missing `action`');
+  if (typeof name !== 'string') ctx.fail(where, 'missing `action`');
   let ret: number | undefined;
   if (errnoRet !== undefined && errnoRet !== null) {
     if (typeof errnoRet !== 'number' || !Number.isInteger(errnoRet) || errnoRet < 0 || errnoRet > 0xffff)
@@ -301,7 +301,7 @@ export function policyFromSeccompJson(
   opts: GenerateOptions,
   dialect: Dialect,
 ): { policy: Policy; meta?: ProfileMeta } {
-  const ctx = new Ctx(source);
+  const ctx: Ctx = new Ctx(source);
   if (!isObj(doc)) return ctx.fail('', 'expected a JSON object');
   const defaultAction = actionFromScmp(doc.defaultAction, doc.defaultErrnoRet, ctx, 'defaultAction');
   const arches = policyArches(ctx, doc, opts);
@@ -313,16 +313,16 @@ export function policyFromSeccompJson(
   const rules: Record<string, Rule[]> = Object.fromEntries(arches.map((a) => [a, []]));
   const syscalls = doc.syscalls ?? [];
   if (!Array.isArray(syscalls)) return ctx.fail('syscalls', 'expected an array');
-  syscalls.forEach((entry, i) => {
+  for (const [i, entry] of syscalls.entries()) {
     let where = `syscalls[${i}]`;
-    if (!isObj(entry)) return ctx.fail(where, 'expected an object');
+    if (!isObj(entry)) ctx.fail(where, 'expected an object');
     if (entry.name !== undefined && entry.names !== undefined)
       ctx.fail(where, '`name` and `names` are both set; use one');
     let names: string[];
     if (entry.name !== undefined) {
       if (dialect === 'oci') ctx.fail(where, 'OCI profiles use `names`, not `name`');
       const name = entry.name;
-      if (typeof name !== 'string') return ctx.fail(where, '`name` must be a string');
+      if (typeof name !== 'string') ctx.fail(where, '`name` must be a string');
       names = [name];
     } else {
       names = ctx.strings(entry.names, `${where}.names`);
@@ -333,11 +333,11 @@ export function policyFromSeccompJson(
       if (!isKnownSyscall(name)) ctx.fail(where, `unknown syscall \`${name}\`${suggestion(name)}`);
     const action = actionFromScmp(entry.action, entry.errnoRet, ctx, where);
     const groups = splitRepeatedArgs(conditionsOf(ctx, entry.args, where));
-    if (dialect === 'docker' && !applies(ctx, entry, where, filter)) return;
+    if (dialect === 'docker' && !applies(ctx, entry, where, filter)) continue;
     if (dialect === 'oci' && (entry.includes !== undefined || entry.excludes !== undefined))
       ctx.fail(where, 'OCI profiles have no includes/excludes');
     // runc skips rules whose action is the default: they change nothing in libseccomp.
-    if (sameAction(action, defaultAction)) return;
+    if (sameAction(action, defaultAction)) continue;
     for (const arch of arches) {
       for (const name of names) {
         if (!existsOn(arch, name)) continue;
@@ -345,7 +345,7 @@ export function policyFromSeccompJson(
         for (const conditions of groups) rules[arch]!.push({ syscall: name, nr, action, conditions });
       }
     }
-  });
+  }
   const metaDoc = doc['x-seccomp-profiler'];
   let meta: ProfileMeta | undefined;
   if (isObj(metaDoc)) {
