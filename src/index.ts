@@ -1,7 +1,26 @@
 // The library API: everything the CLI does is callable from here.
 export * from './arch/index.js';
 export * from './errors.js';
+export * from './generator/bpf/index.js';
 export { conditionHolds, evaluatePolicy } from './generator/policy/evaluate.js';
 export * from './generator/policy/types.js';
+export { policyFromProgram, summarizeProgram } from './generator/seccomp/analyze.js';
+export { seccompReturnName } from './generator/seccomp/annotate.js';
+export { compilePolicy } from './generator/seccomp/compile.js';
+export { seccompData } from './generator/seccomp/data.js';
+export { assertSeccompProgram, seccompProblem } from './generator/seccomp/validate.js';
+export { buildRecording } from './recording/builder.js';
 export { parseRecording, readRecording, writeRecording } from './recording/io.js';
+export { mergeRecordings } from './recording/merge.js';
 export * from './recording/schema.js';
+export { type ShowJson, showJson } from './recording/show.js';
+export {
+  exitCodeOf,
+  type FilterEvent,
+  type TraceOptions,
+  type TraceOutcome,
+  type TraceResult,
+  trace,
+  traceAllFilter,
+} from './tracer/index.js';
+export { type RecordOptions, type RecordResult, record } from './tracer/record.js';

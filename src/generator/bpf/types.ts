@@ -1,0 +1,87 @@
+// Classic BPF (struct sock_filter) as data: opcodes, the instruction shape and the validated brand.
+// Nothing here knows about seccomp.
+
+/** One struct sock_filter: 16-bit opcode, two 8-bit conditional offsets, 32-bit constant. */
+export interface Instruction {
+  readonly code: number;
+  readonly jt: number;
+  readonly jf: number;
+  readonly k: number;
+}
+
+/** A program that passed validateProgram: the only shape the encoders and the kernel loader accept. */
+export type ValidatedProgram = readonly Instruction[] & { readonly __brand: 'ValidatedProgram' };
+
+/** BPF_MAXINSNS: the kernel refuses longer classic programs. */
+export const MAX_INSNS = 4096;
+/** BPF_MEMWORDS: scratch memory slots M[0..15]. */
+export const MEM_WORDS = 16;
+/** Conditional jump offsets are 8-bit. */
+export const MAX_JUMP = 255;
+
+// Instruction classes.
+export const LD = 0x00;
+export const LDX = 0x01;
+export const ST = 0x02;
+export const STX = 0x03;
+export const ALU = 0x04;
+export const JMP = 0x05;
+export const RET = 0x06;
+export const MISC = 0x07;
+// Load sizes.
+export const W = 0x00;
+export const H = 0x08;
+export const B = 0x10;
+// Load modes.
+export const IMM = 0x00;
+export const ABS = 0x20;
+export const IND = 0x40;
+export const MEM = 0x60;
+export const LEN = 0x80;
+export const MSH = 0xa0;
+// ALU operations.
+export const ADD = 0x00;
+export const SUB = 0x10;
+export const MUL = 0x20;
+export const DIV = 0x30;
+export const OR = 0x40;
+export const AND = 0x50;
+export const LSH = 0x60;
+export const RSH = 0x70;
+export const NEG = 0x80;
+export const MOD = 0x90;
+export const XOR = 0xa0;
+// Jumps.
+export const JA = 0x00;
+export const JEQ = 0x10;
+export const JGT = 0x20;
+export const JGE = 0x30;
+export const JSET = 0x40;
+// Operand source.
+export const K = 0x00;
+export const X = 0x08;
+// RET operand.
+export const RET_A = 0x10;
+// MISC.
+export const TAX = 0x00;
+export const TXA = 0x80;
+
+/** Instruction class of an opcode. */
+export function classOf(code: number): number {
+  return code & 0x07;
+}
+
+/** True for the conditional jumps (JEQ/JGT/JGE/JSET with K or X operand). */
+export function isConditionalJump(code: number): boolean {
+  return classOf(code) === JMP && (code & 0xf0) !== JA;
+}
+
+/** A non-jump instruction. */
+export function stmt(code: number, k = 0): Instruction {
+  return { code, jt: 0, jf: 0, k: k >>> 0 };
+}
+
+/** A jump instruction with numeric offsets. */
+export function jump(code: number, k: number, jt: number, jf: number): Instruction {
+  return { code, jt, jf, k: k >>> 0 };
+}

@@ -1,0 +1,422 @@
+// The seccomp compiler: Policy IR → classic BPF. Arch first, then per arch a balanced binary
+// search over ranges of syscall numbers with the same outcome; argument checks only in the leaves
+// of conditional syscalls, so unconditionally allowed syscalls stay cacheable by the kernel.
+import { type Arch, AUDIT_ARCH, syscallTable, X32_SYSCALL_BIT } from '../../arch/index.js';
+import { isProfilerError, ProfilerError } from '../../errors.js';
+import { type Label, ProgramBuilder, type Target } from '../bpf/builder.js';
+import {
+  ABS,
+  ALU,
+  AND,
+  JEQ,
+  JGE,
+  JGT,
+  JMP,
+  JSET,
+  K,
+  LD,
+  MAX_INSNS,
+  RET,
+  stmt,
+  type ValidatedProgram,
+  W,
+} from '../bpf/types.js';
+import { validateProgram } from '../bpf/validate.js';
+import { type Action, actionValue, type Condition, type Policy, type Rule } from '../policy/types.js';
+import { ARCH_OFFSET, argOffset, NR_OFFSET } from './data.js';
+import { assertSeccompProgram } from './validate.js';
+
+const KILL_PROCESS = actionValue({ kind: 'kill-process' });
+const U32 = 0xffffffff;
+const M32 = 0xffffffffn;
+const M64 = (1n << 64n) - 1n;
+
+type Width = 32 | 64;
+
+interface CondRule {
+  readonly value: number;
+  readonly conditions: readonly Condition[];
+}
+
+/** What a syscall number leads to: a return, or argument checks with a fall-through return. */
+type Outcome =
+  | { readonly kind: 'ret'; readonly value: number }
+  | {
+      readonly kind: 'cond';
+      readonly width: Width;
+      readonly rules: readonly CondRule[];
+      readonly fallthrough: number;
+    };
+
+/** A range [lo, hi] of 32-bit syscall numbers with one outcome; weight = named syscalls inside. */
+interface Segment {
+  readonly lo: number;
+  readonly hi: number;
+  readonly outcome: Outcome;
+  readonly key: string;
+  readonly weight: number;
+}
+
+function outcomeKey(o: Outcome): string {
+  if (o.kind === 'ret') return `r${o.value}`;
+  const rules = o.rules.map(
+    (r) => `${r.value}:${r.conditions.map((c) => `${c.arg}${c.op}${c.value}/${c.valueTwo ?? ''}`).join('&')}`,
+  );
+  return `c${o.width}|${o.fallthrough}|${rules.join('|')}`;
+}
+
+/** true/false when `c` holds for every/no argument value at this width, else undefined. */
+function constantTruth(c: Condition, width: Width): boolean | undefined {
+  const mask = width === 32 ? M32 : M64;
+  const v = c.value & mask;
+  switch (c.op) {
+    case 'GE':
+      return v === 0n ? true : undefined;
+    case 'LT':
+      return v === 0n ? false : undefined;
+    case 'LE':
+      return v === mask ? true : undefined;
+    case 'GT':
+      return v === mask ? false : undefined;
+    case 'MASKED_EQ': {
+      const v2 = (c.valueTwo ?? 0n) & mask;
+      if ((v2 & ~v & mask) !== 0n) return false;
+      return v === 0n ? true : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The outcome of one syscall's rules (first match wins), simplified without changing meaning. */
+function outcomeOf(rules: readonly Rule[], defaultValue: number, width: Width): Outcome {
+  const kept: CondRule[] = [];
+  let fallthrough = defaultValue;
+  for (const rule of rules) {
+    const conditions: Condition[] = [];
+    let dead = false;
+    for (const c of rule.conditions) {
+      const truth = constantTruth(c, width);
+      if (truth === false) dead = true;
+      if (truth === undefined) conditions.push(c);
+    }
+    if (dead) continue;
+    const value = actionValue(rule.action);
+    if (conditions.length === 0) {
+      fallthrough = value;
+      break;
+    }
+    kept.push({ value, conditions });
+  }
+  // A trailing rule that returns what the fall-through returns changes nothing.
+  while (kept.length > 0 && kept[kept.length - 1]!.value === fallthrough) kept.pop();
+  return kept.length === 0
+    ? { kind: 'ret', value: fallthrough }
+    : { kind: 'cond', width, rules: kept, fallthrough };
+}
+
+function sortedTableNumbers(arch: Arch): number[] {
+  return [...new Set(Object.values(syscallTable(arch)).map((n) => n >>> 0))].sort((a, b) => a - b);
+}
+
+function countIn(sorted: readonly number[], lo: number, hi: number): number {
+  const lowerBound = (x: number): number => {
+    let a = 0;
+    let b = sorted.length;
+    while (a < b) {
+      const m = (a + b) >>> 1;
+      if (sorted[m]! < x) a = m + 1;
+      else b = m;
+    }
+    return a;
+  };
+  return lowerBound(hi + 1) - lowerBound(lo);
+}
+
+/** Appends segments covering [lo, hi] for `arch`'s rules (or `fixed` for the whole region). */
+function addRegion(
+  out: Segment[],
+  lo: number,
+  hi: number,
+  arch: Arch,
+  policy: Policy,
+  fixed: number | undefined,
+): void {
+  const table = sortedTableNumbers(arch);
+  const defaultValue = fixed ?? actionValue(policy.defaultAction);
+  const width: Width = arch === 'i386' ? 32 : 64;
+  const byNr = new Map<number, Rule[]>();
+  if (fixed === undefined) {
+    for (const rule of policy.rules[arch] ?? []) {
+      const nr = rule.nr >>> 0;
+      if (nr < lo || nr > hi) continue; // unreachable under this arch (evaluatePolicy agrees)
+      let list = byNr.get(nr);
+      if (!list) {
+        list = [];
+        byNr.set(nr, list);
+      }
+      list.push(rule);
+    }
+  }
+  const push = (from: number, to: number, outcome: Outcome): void => {
+    const key = outcomeKey(outcome);
+    const last = out[out.length - 1];
+    if (last && last.key === key && last.hi + 1 === from) {
+      out[out.length - 1] = { ...last, hi: to, weight: last.weight + countIn(table, from, to) };
+    } else {
+      out.push({ lo: from, hi: to, outcome, key, weight: countIn(table, from, to) });
+    }
+  };
+  const dflt: Outcome = { kind: 'ret', value: defaultValue };
+  let next = lo;
+  for (const nr of [...byNr.keys()].sort((a, b) => a - b)) {
+    if (nr > next) push(next, nr - 1, dflt);
+    push(nr, nr, outcomeOf(byNr.get(nr)!, defaultValue, width));
+    next = nr + 1;
+  }
+  if (next <= hi) push(next, hi, dflt);
+}
+
+/** The dispatch table of one AUDIT_ARCH token: segments covering every 32-bit nr. */
+function segmentsFor(auditArch: number, policy: Policy): Segment[] {
+  const has = (a: Arch): boolean => policy.arches.includes(a);
+  const out: Segment[] = [];
+  if (auditArch === AUDIT_ARCH.x86_64) {
+    // x32 calls share the token and set X32_SYSCALL_BIT; nr < 0 (e.g. -1, a skipped call) is x86_64's.
+    const x64 = has('x86_64') ? undefined : KILL_PROCESS;
+    addRegion(out, 0, X32_SYSCALL_BIT - 1, 'x86_64', policy, x64);
+    addRegion(out, X32_SYSCALL_BIT, 0x7fffffff, 'x32', policy, has('x32') ? undefined : KILL_PROCESS);
+    addRegion(out, 0x80000000, U32, 'x86_64', policy, x64);
+  } else {
+    const arch: Arch = auditArch === AUDIT_ARCH.i386 ? 'i386' : 'aarch64';
+    addRegion(out, 0, U32, arch, policy, undefined);
+  }
+  return out;
+}
+
+/** Emits the checks of one condition: control reaches `pass` when it holds, else `fail`. */
+function emitCondition(b: ProgramBuilder, c: Condition, width: Width, pass: Target, fail: Target): void {
+  const ld = (high: boolean): void => {
+    b.stmt(LD | W | ABS, argOffset(c.arg, high));
+  };
+  const jeq = (k: number, t: Target, f: Target): void => {
+    b.jump(JMP | JEQ | K, k, t, f);
+  };
+  const jgt = (k: number, t: Target, f: Target): void => {
+    b.jump(JMP | JGT | K, k, t, f);
+  };
+  const jge = (k: number, t: Target, f: Target): void => {
+    b.jump(JMP | JGE | K, k, t, f);
+  };
+  const mask = width === 32 ? M32 : M64;
+  const v = c.value & mask;
+  const hi = Number(v >> 32n);
+  const lo = Number(v & M32);
+  // (word & m) == want, on one half.
+  const maskedHalf = (high: boolean, m: number, want: number, t: Target, f: Target): void => {
+    ld(high);
+    if (want === 0) {
+      b.jump(JMP | JSET | K, m, f, t);
+      return;
+    }
+    if (want === m && (m & (m - 1)) === 0) {
+      b.jump(JMP | JSET | K, m, t, f);
+      return;
+    }
+    if (m !== U32) b.stmt(ALU | AND | K, m);
+    jeq(want, t, f);
+  };
+  if (c.op === 'MASKED_EQ') {
+    const v2 = (c.valueTwo ?? 0n) & mask;
+    const [mHi, mLo] = [Number(v >> 32n), Number(v & M32)];
+    const [wHi, wLo] = [Number(v2 >> 32n), Number(v2 & M32)];
+    const doLo = mLo !== 0;
+    if (width === 64 && mHi !== 0) maskedHalf(true, mHi, wHi, doLo ? 'next' : pass, fail);
+    if (doLo) maskedHalf(false, mLo, wLo, pass, fail);
+    return;
+  }
+  if (width === 32) {
+    ld(false);
+    switch (c.op) {
+      case 'EQ':
+        jeq(lo, pass, fail);
+        return;
+      case 'NE':
+        jeq(lo, fail, pass);
+        return;
+      case 'GT':
+        jgt(lo, pass, fail);
+        return;
+      case 'GE':
+        jge(lo, pass, fail);
+        return;
+      case 'LT':
+        jge(lo, fail, pass);
+        return;
+      case 'LE':
+        jgt(lo, fail, pass);
+        return;
+    }
+  }
+  ld(true);
+  switch (c.op) {
+    case 'EQ':
+      jeq(hi, 'next', fail);
+      ld(false);
+      jeq(lo, pass, fail);
+      return;
+    case 'NE':
+      jeq(hi, 'next', pass);
+      ld(false);
+      jeq(lo, fail, pass);
+      return;
+    case 'GT':
+    case 'GE':
+      // high > hi: holds; high < hi: fails; equal: the low words decide.
+      if (hi !== U32) jgt(hi, pass, 'next');
+      if (hi !== 0) jeq(hi, 'next', fail);
+      ld(false);
+      c.op === 'GT' ? jgt(lo, pass, fail) : jge(lo, pass, fail);
+      return;
+    case 'LT':
+    case 'LE':
+      if (hi !== U32) jgt(hi, fail, 'next');
+      if (hi !== 0) jeq(hi, 'next', pass);
+      ld(false);
+      c.op === 'LT' ? jge(lo, fail, pass) : jgt(lo, fail, pass);
+      return;
+  }
+}
+
+/** Index where the right half of segs[lo..hi] starts: balanced by count of ranges. */
+function splitPoint(segs: readonly Segment[], lo: number, hi: number): number {
+  void segs;
+  return lo + Math.ceil((hi - lo + 1) / 2);
+}
+
+class Emitter {
+  readonly b = new ProgramBuilder();
+  private readonly rets = new Map<number, Label>();
+  private readonly blocks = new Map<string, { label: Label; outcome: Outcome & { kind: 'cond' } }>();
+
+  /** The shared `RET value` block. */
+  ret(value: number): Label {
+    let l = this.rets.get(value >>> 0);
+    if (!l) {
+      l = this.b.label(`ret_${value >>> 0}`);
+      this.rets.set(value >>> 0, l);
+    }
+    return l;
+  }
+
+  leaf(seg: Segment): Label {
+    if (seg.outcome.kind === 'ret') return this.ret(seg.outcome.value);
+    let block = this.blocks.get(seg.key);
+    if (!block) {
+      block = { label: this.b.label('args'), outcome: seg.outcome };
+      this.blocks.set(seg.key, block);
+    }
+    return block.label;
+  }
+
+  /** Emits the search over segs[lo..hi] at the current position (which must be reached). */
+  tree(segs: readonly Segment[], lo: number, hi: number): void {
+    const b = this.b;
+    const mid = segs[lo + 1];
+    if (hi - lo === 2 && segs[lo]!.key === segs[hi]!.key && mid && mid.lo === mid.hi) {
+      // X, single y, X: one equality test instead of two range tests.
+      b.jump(JMP | JEQ | K, mid.lo, this.leaf(mid), this.leaf(segs[lo]!));
+      return;
+    }
+    const split = splitPoint(segs, lo, hi);
+    const leftLeaf = split - 1 === lo;
+    const rightLeaf = split === hi;
+    const right = rightLeaf ? this.leaf(segs[hi]!) : b.label('range');
+    b.jump(JMP | JGE | K, segs[split]!.lo, right, leftLeaf ? this.leaf(segs[lo]!) : 'next');
+    if (!leftLeaf) this.tree(segs, lo, split - 1);
+    if (!rightLeaf) {
+      b.bind(right);
+      this.tree(segs, split, hi);
+    }
+  }
+
+  /** Emits every argument-check block that leaves referred to. */
+  flushBlocks(): void {
+    for (const { label, outcome } of this.blocks.values()) {
+      this.b.bind(label);
+      outcome.rules.forEach((rule, i) => {
+        const last = i === outcome.rules.length - 1;
+        const fail = last ? this.ret(outcome.fallthrough) : this.b.label('rule');
+        rule.conditions.forEach((c, j) => {
+          const pass = j === rule.conditions.length - 1 ? this.ret(rule.value) : 'next';
+          emitCondition(this.b, c, outcome.width, pass, fail);
+        });
+        if (!last) this.b.bind(fail as Label);
+      });
+    }
+  }
+
+  flushReturns(): void {
+    for (const [value, label] of this.rets) {
+      this.b.bind(label);
+      this.b.ret(value);
+    }
+  }
+}
+
+function auditArchesOf(policy: Policy): number[] {
+  const tokens: number[] = [];
+  const add = (t: number): void => {
+    if (!tokens.includes(t)) tokens.push(t);
+  };
+  // Fixed order: the output must not depend on the order of policy.arches.
+  if (policy.arches.includes('x86_64') || policy.arches.includes('x32')) add(AUDIT_ARCH.x86_64);
+  if (policy.arches.includes('i386')) add(AUDIT_ARCH.i386);
+  if (policy.arches.includes('aarch64')) add(AUDIT_ARCH.aarch64);
+  return tokens;
+}
+
+/**
+ * Compiles `policy` to a seccomp filter with exactly evaluatePolicy's semantics. Deterministic;
+ * throws ProfilerError('TOO_LARGE') when the filter would exceed the kernel's 4096 instructions.
+ */
+export function compilePolicy(policy: Policy): ValidatedProgram {
+  const e = new Emitter();
+  const b = e.b;
+  const tokens = auditArchesOf(policy);
+  if (tokens.length === 0) return validateProgram([stmt(RET | K, KILL_PROCESS)]);
+  b.stmt(LD | W | ABS, ARCH_OFFSET);
+  tokens.forEach((token, i) => {
+    const segs = segmentsFor(token, policy);
+    const otherArch = i === tokens.length - 1 ? e.ret(KILL_PROCESS) : b.label('arch');
+    if (segs.length === 1) {
+      b.jump(JMP | JEQ | K, token, e.leaf(segs[0]!), otherArch);
+    } else {
+      b.jump(JMP | JEQ | K, token, 'next', otherArch);
+      b.stmt(LD | W | ABS, NR_OFFSET);
+      e.tree(segs, 0, segs.length - 1);
+    }
+    if (i < tokens.length - 1) b.bind(otherArch);
+  });
+  e.flushBlocks();
+  e.flushReturns();
+  let program: ValidatedProgram;
+  try {
+    program = b.assemble();
+  } catch (error) {
+    if (isProfilerError(error) && error.code === 'TOO_LARGE') {
+      throw new ProfilerError(
+        'TOO_LARGE',
+        `the policy compiles to more than ${MAX_INSNS} BPF instructions (${error.message}); ` +
+          'use fewer argument rules or fewer arches',
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+  assertSeccompProgram(program);
+  return program;
+}
+
+/** The action for which `compilePolicy` kills calls of foreign arches. */
+export const BAD_ARCH_ACTION: Action = { kind: 'kill-process' };
