@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT } from '../src/errors.js';
 import { TOOL_VERSION } from '../src/version.js';
+import { registerGenerate } from './commands/generate.js';
 
 const program = new Command();
 program
@@ -13,6 +14,7 @@ program
   .exitOverride();
 
 // Commands register themselves here (one file per command in cli/commands/).
+registerGenerate(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -2,7 +2,20 @@
 export * from './arch/index.js';
 export * from './errors.js';
 export * from './generator/bpf/index.js';
+export {
+  emitPolicy,
+  FORMATS,
+  type Format,
+  type GenerateRequest,
+  generate,
+  loadInput,
+  loadPolicy,
+  parseDockerProfile,
+  parseOciSeccomp,
+  policyFromRecordings,
+} from './generator/index.js';
 export { conditionHolds, evaluatePolicy } from './generator/policy/evaluate.js';
+export * from './generator/policy/options.js';
 export * from './generator/policy/types.js';
 export { policyFromProgram, summarizeProgram } from './generator/seccomp/analyze.js';
 export { seccompReturnName } from './generator/seccomp/annotate.js';

@@ -1,0 +1,96 @@
+// `profile generate [INPUT…] --format F [-o FILE]`: argument parsing and printing only.
+import type { Command } from 'commander';
+import { ProfilerError } from '../../src/errors.js';
+import { FORMATS, generate, isBinaryFormat, parseFormat } from '../../src/generator/index.js';
+import {
+  parseArches,
+  parseArgsMode,
+  parseCaps,
+  parseDefaultAction,
+  parseErrnoOverrides,
+  parseKernelVersion,
+  parseRuntime,
+} from '../../src/generator/policy/options.js';
+import { action } from '../run.js';
+
+interface GenerateFlags {
+  format: string;
+  output?: string;
+  defaultAction?: string;
+  errno: string[];
+  baseline: boolean;
+  args: string;
+  runtime: string;
+  nnp: boolean;
+  arches?: string;
+  caps?: string;
+  kernel?: string;
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+export function registerGenerate(program: Command): void {
+  program
+    .command('generate')
+    .description('Turn recordings or Docker/OCI/BPF profiles into a seccomp profile in any format')
+    .argument(
+      '<inputs...>',
+      'recordings, Docker/OCI profile JSON or raw BPF filters (kind detected from content)',
+    )
+    .option('-f, --format <format>', `output format: ${FORMATS.join(', ')}`, 'docker')
+    .option('-o, --output <file>', 'write here (atomically) instead of stdout')
+    .option(
+      '--default-action <action>',
+      'action for everything else: kill-process (default for recordings), kill-thread, trap, errno[:N], log, trace',
+    )
+    .option(
+      '--errno <syscall=errno>',
+      'make one syscall fail with an errno, e.g. clone3=ENOSYS (repeatable)',
+      collect,
+      [],
+    )
+    .option('--no-baseline', 'do not add rt_sigreturn, restart_syscall, exit, exit_group')
+    .option('--args <mode>', 'argument rules: none, safe, strict', 'safe')
+    .option(
+      '--runtime <runtime>',
+      'add what the container runtime calls after loading the filter: runc, crun, none',
+      'none',
+    )
+    .option(
+      '--no-nnp',
+      'the runtime runs with noNewPrivileges=false (loads the filter earlier: larger runtime set)',
+    )
+    .option('--arches <list>', 'ABIs of the policy, e.g. x86_64,i386 (default: those recorded)')
+    .option(
+      '--caps <list>',
+      "capabilities for Docker profiles' includes/excludes (default: Docker's default set)",
+    )
+    .option('--kernel <X.Y>', "kernel version for Docker profiles' minKernel (default: the running kernel)")
+    .action(
+      action(async (inputs: string[], flags: GenerateFlags) => {
+        const format = parseFormat(flags.format);
+        if (flags.kernel) parseKernelVersion(flags.kernel);
+        if (isBinaryFormat(format) && !flags.output && process.stdout.isTTY)
+          throw new ProfilerError(
+            'USAGE',
+            `refusing to write the binary ${format} filter to a terminal; use -o FILE or redirect stdout`,
+          );
+        const { content } = await generate({
+          inputs,
+          format,
+          ...(flags.output ? { output: flags.output } : {}),
+          ...(flags.defaultAction ? { defaultAction: parseDefaultAction(flags.defaultAction) } : {}),
+          errnoOverrides: parseErrnoOverrides(flags.errno),
+          baseline: flags.baseline,
+          args: parseArgsMode(flags.args),
+          runtime: parseRuntime(flags.runtime),
+          noNewPrivileges: flags.nnp,
+          ...(flags.arches ? { arches: parseArches(flags.arches) } : {}),
+          ...(flags.caps !== undefined ? { caps: parseCaps(flags.caps) } : {}),
+          ...(flags.kernel ? { kernel: flags.kernel } : {}),
+        });
+        if (!flags.output) process.stdout.write(typeof content === 'string' ? content : Buffer.from(content));
+        return undefined;
+      }),
+    );
+}

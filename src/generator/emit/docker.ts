@@ -1,0 +1,9 @@
+// `docker`: Moby profile JSON (`docker run --security-opt seccomp=FILE`; podman and containerd load it too).
+import { stringifyJson } from '../input/json.js';
+import type { Policy } from '../policy/types.js';
+import { provenanceJson } from './provenance.js';
+import { toScmpProfile } from './seccomp-json.js';
+
+export function emitDocker(policy: Policy): string {
+  return `${stringifyJson({ 'x-seccomp-profiler': provenanceJson(policy), ...toScmpProfile(policy) })}\n`;
+}

@@ -1,0 +1,45 @@
+// `k8s`: a security-profiles-operator SeccompProfile (security-profiles-operator.x-k8s.io/v1beta1).
+// Field names follow api/seccompprofile/v1beta1/seccompprofile_types.go; errnoRet is a string there.
+import { stringify } from 'yaml';
+import type { Policy } from '../policy/types.js';
+import { provenanceComment, provenanceJson } from './provenance.js';
+import { toScmpProfile } from './seccomp-json.js';
+
+/** A DNS-1123 name for metadata.name, from the recorded command when there is one. */
+function profileName(policy: Policy): string {
+  const cmd = policy.provenance?.command?.[0];
+  const base = cmd ? (cmd.split('/').pop() ?? 'profile') : 'profile';
+  const name = base
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return (name || 'profile').slice(0, 63);
+}
+
+export function emitK8s(policy: Policy): string {
+  const scmp = toScmpProfile(policy);
+  const prov = provenanceJson(policy);
+  const doc = {
+    apiVersion: 'security-profiles-operator.x-k8s.io/v1beta1',
+    kind: 'SeccompProfile',
+    metadata: {
+      name: profileName(policy),
+      annotations: { 'seccomp-profiler/provenance': JSON.stringify(prov) },
+    },
+    spec: {
+      defaultAction: scmp.defaultAction,
+      architectures: scmp.architectures,
+      syscalls: scmp.syscalls.map((s) => ({
+        action: s.action,
+        names: s.names,
+        ...(s.errnoRet !== undefined ? { errnoRet: String(s.errnoRet) } : {}),
+        ...(s.args ? { args: s.args } : {}),
+      })),
+    },
+  };
+  const errno =
+    scmp.defaultErrnoRet !== undefined
+      ? `# The default action returns errno ${scmp.defaultErrnoRet}: SeccompProfile has no defaultErrnoRet, so runtimes use EPERM.\n`
+      : '';
+  return `${provenanceComment(policy, '#')}\n${errno}${stringify(doc, { lineWidth: 0 })}`;
+}

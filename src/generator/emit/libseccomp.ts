@@ -1,0 +1,166 @@
+// `libseccomp`: one self-contained C file that builds the same policy with the libseccomp API.
+// `gcc file.c -lseccomp` gives an object with profile_build(); with -DMAIN a program that loads it
+// and execs its argv.
+import type { Arch } from '../../arch/index.js';
+import { errnoName } from '../policy/options.js';
+import { type Action, type Condition, type Policy, sameAction } from '../policy/types.js';
+import { provenanceComment } from './provenance.js';
+
+const LIBSECCOMP_ARCH: Record<Arch, string> = {
+  x86_64: 'SCMP_ARCH_X86_64',
+  i386: 'SCMP_ARCH_X86',
+  x32: 'SCMP_ARCH_X32',
+  aarch64: 'SCMP_ARCH_AARCH64',
+};
+
+function cAction(a: Action): string {
+  switch (a.kind) {
+    case 'kill-process':
+      return 'SCMP_ACT_KILL_PROCESS';
+    case 'kill-thread':
+      return 'SCMP_ACT_KILL_THREAD';
+    case 'trap':
+      return 'SCMP_ACT_TRAP';
+    case 'errno': {
+      const name = errnoName(a.errno);
+      return /^E[A-Z0-9]+$/.test(name) ? `SCMP_ACT_ERRNO(${name})` : `SCMP_ACT_ERRNO(${a.errno})`;
+    }
+    case 'trace':
+      return `SCMP_ACT_TRACE(${a.data ?? 0})`;
+    case 'log':
+      return 'SCMP_ACT_LOG';
+    case 'notify':
+      return 'SCMP_ACT_NOTIFY';
+    case 'allow':
+      return 'SCMP_ACT_ALLOW';
+  }
+}
+
+const C_OP: Record<Condition['op'], string> = {
+  EQ: 'SCMP_CMP_EQ',
+  NE: 'SCMP_CMP_NE',
+  LT: 'SCMP_CMP_LT',
+  LE: 'SCMP_CMP_LE',
+  GT: 'SCMP_CMP_GT',
+  GE: 'SCMP_CMP_GE',
+  MASKED_EQ: 'SCMP_CMP_MASKED_EQ',
+};
+
+function hex(v: bigint, arch: Arch): string {
+  const x = arch === 'i386' ? v & 0xffffffffn : v;
+  return `0x${x.toString(16)}ULL`;
+}
+
+function cCond(c: Condition, arch: Arch): string {
+  const b = c.op === 'MASKED_EQ' ? (c.valueTwo ?? 0n) : 0n;
+  return `{${c.arg}, ${C_OP[c.op]}, ${hex(c.value, arch)}, ${hex(b, arch)}}`;
+}
+
+export function emitLibseccomp(policy: Policy): string {
+  const def = cAction(policy.defaultAction);
+  const tables: string[] = [];
+  const builds: string[] = [];
+  for (const arch of policy.arches) {
+    const rows: string[] = [];
+    for (const rule of policy.rules[arch] ?? []) {
+      // libseccomp refuses rules whose action is the default; they change nothing.
+      if (sameAction(rule.action, policy.defaultAction)) continue;
+      const conds = rule.conditions.map((c) => cCond(c, arch));
+      rows.push(`  {"${rule.syscall}", ${cAction(rule.action)}, ${conds.length}, {${conds.join(', ')}}},`);
+    }
+    tables.push(
+      `static const struct profile_rule rules_${arch}[] = {\n${rows.join('\n')}\n  {0, 0, 0, {{0}}}\n};`,
+    );
+    builds.push(`  if (add_arch(&ctx, ${LIBSECCOMP_ARCH[arch]}, rules_${arch}) < 0) goto fail;`);
+  }
+  return `/*
+${provenanceComment(policy, ' *')}
+ *
+ * Build: gcc -DMAIN profile.c -lseccomp -o profile-exec && ./profile-exec COMMAND [ARG...]
+ * Without -DMAIN, link it into your program and call profile_build() and seccomp_load().
+ * Each ABI gets its own filter context (rules can differ per ABI), merged into one.
+ * Calls from ABIs not listed are killed (SCMP_FLTATR_ACT_BADARCH).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <seccomp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct profile_rule {
+  const char *name;
+  uint32_t action;
+  unsigned int count;
+  struct scmp_arg_cmp cmp[6];
+};
+
+${tables.join('\n\n')}
+
+static scmp_filter_ctx new_ctx(uint32_t arch) {
+  scmp_filter_ctx ctx = seccomp_init(${def});
+  if (!ctx) return NULL;
+  if (seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS) < 0 ||
+      (arch != seccomp_arch_native() &&
+       (seccomp_arch_add(ctx, arch) < 0 || seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE) < 0))) {
+    seccomp_release(ctx);
+    return NULL;
+  }
+  return ctx;
+}
+
+/* Adds one ABI's rules; syscall names are resolved by libseccomp for that ABI. */
+static int add_arch(scmp_filter_ctx *all, uint32_t arch, const struct profile_rule *rules) {
+  scmp_filter_ctx ctx = new_ctx(arch);
+  if (!ctx) return -ENOMEM;
+  for (const struct profile_rule *r = rules; r->name; r++) {
+    int nr = seccomp_syscall_resolve_name(r->name);
+    int rc = nr == __NR_SCMP_ERROR ? -EDOM : seccomp_rule_add_exact_array(ctx, r->action, nr, r->count, r->cmp);
+    if (rc < 0) {
+      fprintf(stderr, "profile: cannot add rule for %s: %s\\n", r->name, strerror(-rc));
+      seccomp_release(ctx);
+      return rc;
+    }
+  }
+  if (!*all) {
+    *all = ctx;
+    return 0;
+  }
+  int rc = seccomp_merge(*all, ctx);
+  if (rc < 0) seccomp_release(ctx);
+  return rc;
+}
+
+/* The policy as a libseccomp filter context (NULL on failure, with a message on stderr). */
+scmp_filter_ctx profile_build(void) {
+  scmp_filter_ctx ctx = NULL;
+${builds.join('\n')}
+  return ctx;
+fail:
+  if (ctx) seccomp_release(ctx);
+  return NULL;
+}
+
+#ifdef MAIN
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    fprintf(stderr, "usage: %s COMMAND [ARG...]\\n", argv[0]);
+    return 2;
+  }
+  scmp_filter_ctx ctx = profile_build();
+  if (!ctx) return 70;
+  int rc = seccomp_load(ctx);
+  seccomp_release(ctx);
+  if (rc < 0) {
+    fprintf(stderr, "profile: seccomp_load: %s\\n", strerror(-rc));
+    return 69;
+  }
+  execvp(argv[1], argv + 1);
+  fprintf(stderr, "profile: cannot run %s: %s\\n", argv[1], strerror(errno));
+  return errno == ENOENT ? 127 : 126;
+}
+#endif
+`;
+}

@@ -1,0 +1,9 @@
+// `oci`: the runtime-spec `linux.seccomp` object, to paste into config.json under "linux".
+import { stringifyJson } from '../input/json.js';
+import type { Policy } from '../policy/types.js';
+import { provenanceJson } from './provenance.js';
+import { toScmpProfile } from './seccomp-json.js';
+
+export function emitOci(policy: Policy): string {
+  return `${stringifyJson({ 'x-seccomp-profiler': provenanceJson(policy), ...toScmpProfile(policy) })}\n`;
+}

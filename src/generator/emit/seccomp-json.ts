@@ -1,0 +1,115 @@
+// Policy → the seccomp object Docker/Moby, OCI and security-profiles-operator share.
+import { ProfilerError } from '../../errors.js';
+import { SCMP_ARCH, SCMP_OPS } from '../input/seccomp-json.js';
+import type { Action, Condition, Policy } from '../policy/types.js';
+
+export interface ScmpArg {
+  index: number;
+  value: bigint | number;
+  valueTwo: bigint | number;
+  op: string;
+}
+export interface ScmpSyscall {
+  names: string[];
+  action: string;
+  errnoRet?: number;
+  args?: ScmpArg[];
+}
+export interface ScmpProfile {
+  defaultAction: string;
+  defaultErrnoRet?: number;
+  architectures: string[];
+  syscalls: ScmpSyscall[];
+}
+
+const OP_NAME = Object.fromEntries(Object.entries(SCMP_OPS).map(([name, op]) => [op, name])) as Record<
+  Condition['op'],
+  string
+>;
+
+/** SCMP_ACT_* name and errnoRet of an action (runc reads errnoRet for ERRNO and TRACE). */
+export function scmpAction(action: Action): { action: string; errnoRet?: number } {
+  switch (action.kind) {
+    case 'kill-process':
+      return { action: 'SCMP_ACT_KILL_PROCESS' };
+    case 'kill-thread':
+      return { action: 'SCMP_ACT_KILL_THREAD' };
+    case 'trap':
+      return { action: 'SCMP_ACT_TRAP' };
+    case 'errno':
+      return { action: 'SCMP_ACT_ERRNO', errnoRet: action.errno };
+    case 'trace':
+      return action.data !== undefined
+        ? { action: 'SCMP_ACT_TRACE', errnoRet: action.data }
+        : { action: 'SCMP_ACT_TRACE' };
+    case 'log':
+      return { action: 'SCMP_ACT_LOG' };
+    case 'notify':
+      return { action: 'SCMP_ACT_NOTIFY' };
+    case 'allow':
+      return { action: 'SCMP_ACT_ALLOW' };
+  }
+}
+
+function small(v: bigint): bigint | number {
+  return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+}
+
+function scmpArgs(conds: readonly Condition[]): ScmpArg[] {
+  return conds.map((c) => ({
+    index: c.arg,
+    value: small(c.value),
+    valueTwo: small(c.op === 'MASKED_EQ' ? (c.valueTwo ?? 0n) : 0n),
+    op: OP_NAME[c.op],
+  }));
+}
+
+/**
+ * The shared seccomp object. Rules become `names` groups with equal action and args; a syscall's
+ * rules keep their order. Throws when a rule tests one arg twice: runc would OR those conditions.
+ */
+export function toScmpProfile(policy: Policy): ScmpProfile {
+  const def = scmpAction(policy.defaultAction);
+  const entries: { key: string; entry: ScmpSyscall }[] = [];
+  const lastIndexOf = new Map<string, number>();
+  for (const arch of policy.arches) {
+    for (const rule of policy.rules[arch] ?? []) {
+      const args = new Set<number>();
+      for (const c of rule.conditions) {
+        if (args.has(c.arg))
+          throw new ProfilerError(
+            'BAD_INPUT',
+            `the rule for ${rule.syscall} tests arg ${c.arg} twice; Docker/OCI runtimes (runc) would OR those conditions, so this policy has no faithful JSON form (use bpf or libseccomp)`,
+          );
+        args.add(c.arg);
+      }
+      const act = scmpAction(rule.action);
+      const scmpArgList = scmpArgs(rule.conditions);
+      const key = `${act.action}/${act.errnoRet ?? ''}/${scmpArgList.map((a) => `${a.index}:${a.op}:${a.value}:${a.valueTwo}`).join(',')}`;
+      const slot = `${arch}/${rule.syscall}`;
+      const after = lastIndexOf.get(slot) ?? -1;
+      let index = entries.findIndex((e, i) => i >= after && e.key === key);
+      if (index < 0) {
+        index = entries.length;
+        entries.push({
+          key,
+          entry: {
+            names: [],
+            action: act.action,
+            ...(act.errnoRet !== undefined ? { errnoRet: act.errnoRet } : {}),
+            ...(scmpArgList.length ? { args: scmpArgList } : {}),
+          },
+        });
+      }
+      const entry = entries[index]!.entry;
+      if (!entry.names.includes(rule.syscall)) entry.names.push(rule.syscall);
+      lastIndexOf.set(slot, index);
+    }
+  }
+  return {
+    defaultAction: def.action,
+    ...(def.errnoRet !== undefined ? { defaultErrnoRet: def.errnoRet } : {}),
+    architectures: policy.arches.map((a) => SCMP_ARCH[a]),
+    syscalls: entries.map((e) => e.entry),
+  };
+}
