@@ -4,6 +4,9 @@ import { Command, CommanderError } from 'commander';
 import { EXIT } from '../src/errors.js';
 import { TOOL_VERSION } from '../src/version.js';
 import { registerGenerate } from './commands/generate.js';
+import { registerMerge } from './commands/merge.js';
+import { registerRecord } from './commands/record.js';
+import { registerShow } from './commands/show.js';
 
 const program = new Command();
 program
@@ -11,10 +14,15 @@ program
   .description('Record the syscalls a workload makes, generate a minimal seccomp allowlist, and enforce it.')
   .version(TOOL_VERSION)
   .showHelpAfterError('(run `profile --help` for usage)')
+  // Options after a subcommand belong to it; `record`/`enforce` pass the workload's options through.
+  .enablePositionalOptions()
   .exitOverride();
 
 // Commands register themselves here (one file per command in cli/commands/).
 registerGenerate(program);
+registerRecord(program);
+registerShow(program);
+registerMerge(program);
 
 try {
   await program.parseAsync(process.argv);

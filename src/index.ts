@@ -22,5 +22,18 @@ export { seccompReturnName } from './generator/seccomp/annotate.js';
 export { compilePolicy } from './generator/seccomp/compile.js';
 export { seccompData } from './generator/seccomp/data.js';
 export { assertSeccompProgram, seccompProblem } from './generator/seccomp/validate.js';
+export { buildRecording } from './recording/builder.js';
 export { parseRecording, readRecording, writeRecording } from './recording/io.js';
+export { mergeRecordings } from './recording/merge.js';
 export * from './recording/schema.js';
+export { type ShowJson, showJson } from './recording/show.js';
+export {
+  exitCodeOf,
+  type FilterEvent,
+  type TraceOptions,
+  type TraceOutcome,
+  type TraceResult,
+  trace,
+  traceAllFilter,
+} from './tracer/index.js';
+export { type RecordOptions, type RecordResult, record } from './tracer/record.js';

@@ -1,0 +1,67 @@
+// `profile record [-o FILE] [--quiet] [--append] [--no-pin] [--] <command> [args…]`
+import type { Command } from 'commander';
+import { exitCodeOf } from '../../src/tracer/index.js';
+import { record } from '../../src/tracer/record.js';
+import { statusLine, summaryText } from '../../src/tracer/summary.js';
+import { action } from '../run.js';
+
+interface RecordFlags {
+  output: string;
+  quiet?: boolean;
+  append?: boolean;
+  pin: boolean;
+}
+
+export function registerRecord(program: Command): void {
+  program
+    .command('record')
+    .description('run a command under the tracer and record every syscall it and its children make')
+    .option('-o, --output <file>', 'where to write the recording', 'recording.json')
+    .option('-q, --quiet', 'no status line and no summary')
+    .option('-a, --append', 'merge into the output recording if it exists (counts add up, runs are kept)')
+    .option(
+      '--no-pin',
+      'do not pin tracer and workload to one CPU (pinning is dropped anyway on a second thread)',
+    )
+    .argument('<command...>', 'the workload and its arguments (everything from here on is passed through)')
+    .passThroughOptions()
+    .action(
+      action(async (argv: string[], flags: RecordFlags) => {
+        const controller = new AbortController();
+        let stoppedBy: NodeJS.Signals | undefined;
+        const onSignal = (sig: NodeJS.Signals) => {
+          stoppedBy ??= sig;
+          controller.abort();
+        };
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
+        const live = !flags.quiet && process.stderr.isTTY === true;
+        let shown = false;
+        try {
+          const result = await record({
+            argv,
+            output: flags.output,
+            append: flags.append === true,
+            pin: flags.pin,
+            signal: controller.signal,
+            ...(live
+              ? {
+                  onProgress: (p) => {
+                    shown = true;
+                    process.stderr.write(`\r\x1b[K${statusLine(p)}`);
+                  },
+                }
+              : {}),
+          });
+          if (shown) process.stderr.write('\r\x1b[K');
+          if (!flags.quiet) process.stderr.write(summaryText(result.written, result.output));
+          if (result.outcome.status === 'interrupted') return stoppedBy === 'SIGTERM' ? 143 : 130;
+          return exitCodeOf(result.outcome);
+        } finally {
+          if (shown) process.stderr.write('\r\x1b[K');
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+        }
+      }),
+    );
+}

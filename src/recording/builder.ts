@@ -1,0 +1,130 @@
+// Turns the tracer's raw counters into a Recording (the JSON documented in docs/recording.md).
+import { machine, release } from 'node:os';
+import { ARCHES, type Arch, describeSyscall } from '../arch/index.js';
+import type { RawTrace, TraceOutcome } from '../tracer/protocol.js';
+import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+import { RECORDING_FORMAT, RECORDING_VERSION, type Recording, type RunExit } from './schema.js';
+
+/** Provenance of one traced run. */
+export interface RunInfo {
+  readonly command: readonly string[];
+  readonly cwd: string;
+  readonly startedAt: Date;
+  readonly endedAt: Date;
+  readonly outcome: TraceOutcome;
+}
+
+/** The `runs[].exit` form of an outcome: a filter kill is a death by SIGSYS. */
+export function runExit(outcome: TraceOutcome): RunExit {
+  switch (outcome.status) {
+    case 'exited':
+      return { status: 'exited', code: outcome.code };
+    case 'signaled':
+      return { status: 'signaled', signal: outcome.signal, number: outcome.number };
+    case 'killed-by-filter':
+      return { status: 'signaled', signal: 'SIGSYS', number: 31 };
+    case 'interrupted':
+      return { status: 'interrupted' };
+  }
+}
+
+function sortKeys<T>(record: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** `record[key]`, created with `init()` when missing. */
+export function getOrCreate<K extends string, T>(
+  record: Partial<Record<K, T>>,
+  key: K,
+  init: () => NoInfer<T>,
+): T {
+  const have = record[key];
+  if (have !== undefined) return have;
+  const made = init();
+  record[key] = made;
+  return made;
+}
+
+/** Builds a single-run recording from what the tracer saw. */
+export function buildRecording(run: RunInfo, raw: RawTrace): Recording {
+  const partial = run.outcome.status === 'interrupted';
+  const syscalls: Partial<Record<Arch, Record<string, { nr: number; count: number }>>> = {};
+  const executables: Record<string, Partial<Record<Arch, Record<string, number>>>> = {};
+  for (const [exe, arch, nr, count] of raw.counts) {
+    const name = describeSyscall(arch, nr);
+    const perArch = getOrCreate(syscalls, arch, () => ({}));
+    const entry = perArch[name];
+    if (entry) entry.count += count;
+    else perArch[name] = { nr, count };
+    const perExe = getOrCreate(executables, exe, () => ({}));
+    const names = getOrCreate(perExe, arch, () => ({}));
+    names[name] = (names[name] ?? 0) + count;
+  }
+  const args: Recording['args'] = {};
+  const truncated = new Set(raw.argsTruncated.map(([arch, name]) => `${arch}:${name}`));
+  for (const [arch, name, values, count] of raw.args) {
+    const perArch = getOrCreate(args, arch, () => ({}));
+    const bucket = getOrCreate(perArch, name, () => ({
+      values: [],
+      truncated: truncated.has(`${arch}:${name}`),
+    }));
+    bucket.values.push({ ...values, count });
+  }
+  for (const perArch of Object.values(args)) {
+    for (const bucket of Object.values(perArch ?? {})) bucket.values.sort(compareValues);
+  }
+  return {
+    format: RECORDING_FORMAT,
+    version: RECORDING_VERSION,
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    partial,
+    runs: [
+      {
+        command: [...run.command],
+        cwd: run.cwd,
+        startedAt: run.startedAt.toISOString(),
+        endedAt: run.endedAt.toISOString(),
+        kernel: release(),
+        machine: machine(),
+        toolVersion: TOOL_VERSION,
+        partial,
+        exit: runExit(run.outcome),
+        processes: raw.processes,
+        threads: raw.threads,
+      },
+    ],
+    syscalls: orderArches(syscalls, (m) => sortKeys(m)),
+    executables: sortKeys(
+      Object.fromEntries(
+        Object.entries(executables).map(([exe, m]) => [exe, orderArches(m, (n) => sortKeys(n))]),
+      ),
+    ),
+    execs: raw.execs
+      .map(([path, count]) => ({ path, count }))
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+    args: orderArches(args, (m) => sortKeys(m)),
+  };
+}
+
+/** Field-wise numeric order of argument value tuples (count last). */
+export function compareValues(a: Record<string, number>, b: Record<string, number>): number {
+  for (const key of Object.keys(a)) {
+    if (key === 'count') continue;
+    const d = (a[key] ?? 0) - (b[key] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** Copies a per-arch record in ARCHES order, mapping each value. */
+export function orderArches<T, U>(
+  record: Partial<Record<Arch, T>>,
+  map: (value: T) => U,
+): Partial<Record<Arch, U>> {
+  const out: Partial<Record<Arch, U>> = {};
+  for (const arch of ARCHES) {
+    const v = record[arch];
+    if (v !== undefined) out[arch] = map(v);
+  }
+  return out;
+}

@@ -1,0 +1,169 @@
+// trace(): run a workload under the seccomp-assisted ptrace tracer and return what it did.
+// The loop runs in a worker_thread (ptrace is thread-affine, DESIGN fact 5); this side only
+// validates, starts the worker, relays aborts and progress, and builds the recording.
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { EXIT, ProfilerError } from '../errors.js';
+import { buildRecording } from '../recording/builder.js';
+import type { Recording } from '../recording/schema.js';
+import { runtimeFile } from '../util/runtime-path.js';
+import { resolveCommand } from './command.js';
+import { SECCOMP_RET_TRACE } from './constants.js';
+import {
+  type FilterEvent,
+  SHARED_ABORT,
+  SHARED_CAPACITY,
+  SHARED_DISTINCT,
+  SHARED_PINNED,
+  SHARED_PROCESSES,
+  SHARED_SLOTS,
+  type TraceOutcome,
+  type WorkerInput,
+  type WorkerMessage,
+} from './protocol.js';
+
+export type { FilterEvent, TraceOutcome } from './protocol.js';
+
+/** What to run and how to trace it. */
+export interface TraceOptions {
+  readonly argv: readonly string[];
+  readonly cwd?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Raw sock_filter[] the launcher installs; default: RET_TRACE for every syscall. */
+  readonly filter?: Uint8Array;
+  /** At a RET_TRACE stop: record and run it (default), or record and skip it so it returns -errno. */
+  readonly onTraceStop?: 'continue' | { readonly errno: number };
+  /** Pin tracer and tracees to one CPU until a process gets a second thread. Default: true. */
+  readonly pin?: boolean;
+  /** Abort → kill the workload, resolve with what was recorded so far (outcome `interrupted`). */
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: { elapsedMs: number; distinctSyscalls: number; processes: number }) => void;
+}
+
+export interface TraceResult {
+  readonly outcome: TraceOutcome;
+  /** Only the syscalls that reached the tracer (RET_TRACE stops): with the default filter, all. */
+  readonly recording: Recording;
+  readonly filterEvents: readonly FilterEvent[];
+}
+
+/** The default filter: `ret SECCOMP_RET_TRACE`, one instruction. */
+export function traceAllFilter(): Uint8Array {
+  const bytes = new Uint8Array(8);
+  const view = new DataView(bytes.buffer);
+  view.setUint16(0, 0x06, true); // BPF_RET | BPF_K
+  view.setUint32(4, SECCOMP_RET_TRACE, true);
+  return bytes;
+}
+
+/** The exit code that mirrors an outcome: the code, 128+N, 159 for a filter kill, 130 if interrupted. */
+export function exitCodeOf(outcome: TraceOutcome): number {
+  switch (outcome.status) {
+    case 'exited':
+      return outcome.code;
+    case 'signaled':
+      return 128 + outcome.number;
+    case 'killed-by-filter':
+      return EXIT.violation;
+    case 'interrupted':
+      return 130;
+  }
+}
+
+function checkFilter(filter: Uint8Array): void {
+  const n = filter.length / 8;
+  if (filter.length === 0 || !Number.isInteger(n) || n > 4096) {
+    throw new ProfilerError(
+      'BAD_INPUT',
+      `a seccomp filter is 1 to 4096 8-byte instructions, got ${filter.length} bytes`,
+    );
+  }
+}
+
+/** Runs `argv` under the tracer. Rejects with ProfilerError for known failures (127, 126, EPERM, …). */
+export async function trace(opts: TraceOptions): Promise<TraceResult> {
+  const command = opts.argv[0];
+  if (command === undefined) throw new ProfilerError('USAGE', 'no command given');
+  const cwd = resolve(opts.cwd ?? process.cwd());
+  try {
+    if (!statSync(cwd).isDirectory()) throw new Error('not a directory');
+  } catch (error) {
+    throw new ProfilerError('NO_INPUT', `working directory ${cwd}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  const envObj = opts.env ?? process.env;
+  const path = resolveCommand(command, envObj.PATH, cwd);
+  const filter = opts.filter ?? traceAllFilter();
+  checkFilter(filter);
+  const shared = new SharedArrayBuffer(SHARED_CAPACITY * 4);
+  const input: WorkerInput = {
+    nodePath: process.execPath,
+    launcherPath: runtimeFile('./launcher.js', import.meta.url),
+    path,
+    argv: [...opts.argv],
+    env: Object.entries(envObj)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${k}=${v}`),
+    cwd,
+    filter: new Uint8Array(filter),
+    onTraceStop: opts.onTraceStop ?? 'continue',
+    pin: opts.pin ?? true,
+    shared,
+  };
+  const startedAt = new Date();
+  const started = performance.now();
+  const view = new Int32Array(shared);
+  const worker = new Worker(runtimeFile('./worker.js', import.meta.url), { workerData: input });
+
+  const onAbort = () => {
+    Atomics.store(view, SHARED_ABORT, 1);
+    for (let i = SHARED_SLOTS; i < SHARED_CAPACITY; i++) {
+      const tid = Atomics.load(view, i);
+      if (tid > 0) {
+        try {
+          process.kill(tid, 'SIGKILL');
+        } catch {}
+      }
+    }
+  };
+  if (opts.signal?.aborted) onAbort();
+  opts.signal?.addEventListener('abort', onAbort);
+  const timer =
+    opts.onProgress &&
+    setInterval(() => {
+      opts.onProgress?.({
+        elapsedMs: performance.now() - started,
+        distinctSyscalls: Atomics.load(view, SHARED_DISTINCT),
+        processes: Atomics.load(view, SHARED_PROCESSES),
+      });
+    }, 100);
+  try {
+    const message = await new Promise<WorkerMessage>((resolveMsg, reject) => {
+      let got: WorkerMessage | undefined;
+      worker.on('message', (m: WorkerMessage) => {
+        got = m;
+      });
+      worker.on('error', reject);
+      worker.on('exit', () => {
+        if (got) resolveMsg(got);
+        else reject(new ProfilerError('INTERNAL', 'the tracer thread died without a result'));
+      });
+    });
+    if (message.type === 'error') {
+      throw new ProfilerError(message.code as ProfilerError['code'], message.message, {
+        ...(message.exitCode === undefined ? {} : { exitCode: message.exitCode }),
+      });
+    }
+    const recording = buildRecording(
+      { command: opts.argv, cwd, startedAt, endedAt: new Date(), outcome: message.outcome },
+      message.raw,
+    );
+    void Atomics.load(view, SHARED_PINNED);
+    return { outcome: message.outcome, recording, filterEvents: message.filterEvents };
+  } finally {
+    if (timer) clearInterval(timer);
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
+}

@@ -1,0 +1,62 @@
+// The launcher: a tiny process the tracer posix_spawns and PTRACE_SEIZEs. It waits on fd 3 until
+// the tracer has seized it (the tracer then writes the job there), sets NO_NEW_PRIVS, installs the
+// seccomp filter and execve's the workload. The filter must be installed by the tracee itself
+// (DESIGN fact 4). Between the seccomp() call and execve() it does nothing else: a filter whose
+// default is to kill would otherwise kill the launcher. Failures are reported on fd 4 (close-on-exec,
+// so a successful execve closes it silently) and end the launcher with 127.
+import { closeSync, readSync, writeSync } from 'node:fs';
+import { F_SETFD, PR_SET_NO_NEW_PRIVS, SECCOMP_SET_MODE_FILTER, SYS_SECCOMP_X86_64 } from './constants.js';
+import { errno, execve, fcntlInt, prctl, signalDefault, sigprocmask, syscallSeccomp } from './libc.js';
+
+interface Job {
+  path: string;
+  argv: string[];
+  env: string[];
+  cwd: string;
+  filter: string; // base64 sock_filter[]
+}
+
+const JOB_FD = 3;
+const STATUS_FD = 4;
+
+function fail(stage: string, err: number): never {
+  try {
+    writeSync(STATUS_FD, JSON.stringify({ stage, errno: err }));
+  } catch {}
+  process.exit(127);
+}
+
+function readJob(): Job {
+  const chunks: Buffer[] = [];
+  const buf = Buffer.alloc(65536);
+  for (;;) {
+    const n = readSync(JOB_FD, buf, 0, buf.length, null);
+    if (n <= 0) break;
+    chunks.push(Buffer.from(buf.subarray(0, n)));
+  }
+  closeSync(JOB_FD);
+  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as Job;
+}
+
+const job = readJob();
+try {
+  process.chdir(job.cwd);
+} catch (error) {
+  fail('chdir', -(((error as NodeJS.ErrnoException).errno ?? -2) as number));
+}
+// Node marks 0-2 close-on-exec and ignores SIGPIPE/SIGXFSZ; ignored dispositions and the mask
+// survive execve, so give the workload what it would get from a shell.
+for (const fd of [0, 1, 2]) fcntlInt(fd, F_SETFD, 0);
+signalDefault(13 /* SIGPIPE */, 0);
+signalDefault(25 /* SIGXFSZ */, 0);
+sigprocmask(2 /* SIG_SETMASK */, new Uint8Array(128), null);
+
+const filterBytes = Buffer.from(job.filter, 'base64');
+const prog = { len: filterBytes.length / 8, filter: new Uint8Array(filterBytes) };
+const argv: (string | null)[] = [...job.argv, null];
+const env: (string | null)[] = [...job.env, null];
+
+if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) !== 0) fail('prctl', errno());
+if (syscallSeccomp(SYS_SECCOMP_X86_64, SECCOMP_SET_MODE_FILTER, 0, prog) !== 0) fail('seccomp', errno());
+execve(job.path, argv, env);
+fail('execve', errno());

@@ -1,0 +1,102 @@
+// The libc functions the tracer and the launcher call, through koffi.
+// Fixed (non-variadic) prototypes: koffi sets %al for us on x86-64 and fixed calls are faster
+// (DESIGN fact 17). Buffers are preallocated by callers and read through typed-array views.
+import koffi from 'koffi';
+
+const libc = koffi.load('libc.so.6');
+
+/** ptrace with an integer `data` (options, signal numbers). */
+export const ptraceInt = libc.func('long ptrace(long request, int pid, uintptr_t addr, uintptr_t data)') as (
+  request: number,
+  pid: number,
+  addr: number,
+  data: number,
+) => number;
+
+/** ptrace with a buffer `data` (GET_SYSCALL_INFO, GETREGS, GETSIGINFO, GETEVENTMSG). */
+export const ptraceBuf = libc.func('long ptrace(long request, int pid, uintptr_t addr, void *data)') as (
+  request: number,
+  pid: number,
+  addr: number,
+  data: Uint8Array | Int32Array | BigUint64Array | BigInt64Array,
+) => number;
+
+/** waitpid(pid, &status, options); `status` is an Int32Array(1). */
+export const waitpid = libc.func('int waitpid(int pid, void *status, int options)') as (
+  pid: number,
+  status: Int32Array,
+  options: number,
+) => number;
+
+export const posixSpawn = libc.func(
+  'int posix_spawn(void *pid, const char *path, void *file_actions, void *attrp, const char **argv, const char **envp)',
+) as (
+  pid: Int32Array,
+  path: string,
+  fileActions: Uint8Array | null,
+  attr: Uint8Array | null,
+  argv: (string | null)[],
+  envp: (string | null)[],
+) => number;
+export const posixSpawnFileActionsInit = libc.func('int posix_spawn_file_actions_init(void *fa)') as (
+  fa: Uint8Array,
+) => number;
+export const posixSpawnFileActionsAddDup2 = libc.func(
+  'int posix_spawn_file_actions_adddup2(void *fa, int fd, int newfd)',
+) as (fa: Uint8Array, fd: number, newfd: number) => number;
+export const posixSpawnFileActionsDestroy = libc.func('int posix_spawn_file_actions_destroy(void *fa)') as (
+  fa: Uint8Array,
+) => number;
+
+export const pipe2 = libc.func('int pipe2(void *fds, int flags)') as (
+  fds: Int32Array,
+  flags: number,
+) => number;
+export const fcntlInt = libc.func('int fcntl(int fd, int cmd, int arg)') as (
+  fd: number,
+  cmd: number,
+  arg: number,
+) => number;
+export const prctl = libc.func(
+  'int prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5)',
+) as (option: number, a2: number, a3: number, a4: number, a5: number) => number;
+const SockFprog = koffi.struct('sock_fprog', { len: 'uint16_t', filter: 'void *' });
+/** syscall(SYS_seccomp, op, flags, &prog): the raw seccomp(2) call (glibc has no wrapper). */
+export const syscallSeccomp = libc.func(
+  'long syscall(long nr, unsigned int op, unsigned int flags, const sock_fprog *prog)',
+) as (nr: number, op: number, flags: number, prog: { len: number; filter: Uint8Array }) => number;
+void SockFprog;
+export const execve = libc.func('int execve(const char *path, const char **argv, const char **envp)') as (
+  path: string,
+  argv: (string | null)[],
+  envp: (string | null)[],
+) => number;
+/** signal(sig, SIG_DFL): pass 0 as the handler. */
+export const signalDefault = libc.func('uintptr_t signal(int sig, uintptr_t handler)') as (
+  sig: number,
+  handler: number,
+) => number;
+export const sigprocmask = libc.func('int pthread_sigmask(int how, void *set, void *oldset)') as (
+  how: number,
+  set: Uint8Array,
+  oldset: Uint8Array | null,
+) => number;
+export const schedSetaffinity = libc.func('int sched_setaffinity(int pid, size_t size, void *mask)') as (
+  pid: number,
+  size: number,
+  mask: Uint8Array,
+) => number;
+export const schedGetaffinity = libc.func('int sched_getaffinity(int pid, size_t size, void *mask)') as (
+  pid: number,
+  size: number,
+  mask: Uint8Array,
+) => number;
+export const schedGetcpu = libc.func('int sched_getcpu()') as () => number;
+export const gettid = libc.func('int gettid()') as () => number;
+export const close = libc.func('int close(int fd)') as (fd: number) => number;
+export const kill = libc.func('int kill(int pid, int sig)') as (pid: number, sig: number) => number;
+
+/** errno of the last failed call on this thread. */
+export function errno(): number {
+  return koffi.errno();
+}

@@ -1,0 +1,37 @@
+// Text the CLI prints around a recording: the live status line and the end-of-run summary.
+import { ARCHES, type Arch } from '../arch/index.js';
+import type { Recording } from '../recording/schema.js';
+
+/** One status line (no newline): elapsed time, distinct syscalls, processes. */
+export function statusLine(p: { elapsedMs: number; distinctSyscalls: number; processes: number }): string {
+  const secs = (p.elapsedMs / 1000).toFixed(1);
+  return `recording… ${secs}s · ${p.distinctSyscalls} distinct syscalls · ${p.processes} process${p.processes === 1 ? '' : 'es'}`;
+}
+
+/** All (arch, name, count) of a recording, most frequent first. */
+export function rankedSyscalls(rec: Recording): { arch: Arch; name: string; nr: number; count: number }[] {
+  const rows: { arch: Arch; name: string; nr: number; count: number }[] = [];
+  for (const arch of ARCHES) {
+    for (const [name, { nr, count }] of Object.entries(rec.syscalls[arch] ?? {})) {
+      rows.push({ arch, name, nr, count });
+    }
+  }
+  return rows.sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : 1));
+}
+
+/** The end-of-run summary: totals, top syscalls, processes, where the recording went. */
+export function summaryText(rec: Recording, output: string, run = rec.runs[rec.runs.length - 1]): string {
+  const rows = rankedSyscalls(rec);
+  const calls = rows.reduce((n, r) => n + r.count, 0);
+  const top = rows
+    .slice(0, 8)
+    .map((r) => `${r.arch === 'x86_64' ? '' : `${r.arch}:`}${r.name} ${r.count}`)
+    .join(', ');
+  const foreign = ARCHES.filter((a) => a !== 'x86_64' && rec.syscalls[a]);
+  const lines = [
+    `profile: ${rows.length} distinct syscalls (${calls} calls) from ${run?.processes ?? 0} process${run?.processes === 1 ? '' : 'es'}, ${run?.threads ?? 0} thread${run?.threads === 1 ? '' : 's'}, ${Object.keys(rec.executables).length} executable${Object.keys(rec.executables).length === 1 ? '' : 's'}${foreign.length ? ` (also ${foreign.join(', ')} calls)` : ''}`,
+    `profile: top: ${top || '(none)'}`,
+    `profile: ${rec.partial ? 'partial recording (interrupted)' : 'recording'} written to ${output}${rec.runs.length > 1 ? ` (${rec.runs.length} runs merged)` : ''}`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
