@@ -9,9 +9,6 @@ import { DEFAULT_GENERATE_OPTIONS, type GenerateOptions } from '../../../src/gen
 import type { Policy } from '../../../src/generator/policy/types.js';
 import { MOBY_PATH } from './paths.js';
 
-export const MOBY_PATH = fileURLToPath(
-  new URL('../../../../shared/fixtures/moby-default.json', import.meta.url),
-);
 const MOBY = readFileSync(MOBY_PATH, 'utf8');
 
 const opts = (o: Partial<GenerateOptions> = {}): GenerateOptions => ({
