@@ -40,7 +40,7 @@ function constantName(k: number, facts: FlowFacts): string | undefined {
 export function seccompReturnName(k: number): string {
   const v = k >>> 0;
   const data = v & 0xffff;
-  switch (v & 0xffff0000) {
+  switch ((v & 0xffff0000) >>> 0) {
     case 0x80000000:
       return 'KILL_PROCESS';
     case 0x00000000:

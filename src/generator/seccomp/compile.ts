@@ -348,8 +348,11 @@ class Emitter {
         const last = i === outcome.rules.length - 1;
         const fail = last ? this.ret(outcome.fallthrough) : this.b.label('rule');
         rule.conditions.forEach((c, j) => {
-          const pass = j === rule.conditions.length - 1 ? this.ret(rule.value) : 'next';
+          // Not 'next': inside emitCondition that means its own next instruction.
+          const lastCondition = j === rule.conditions.length - 1;
+          const pass = lastCondition ? this.ret(rule.value) : this.b.label('cond');
           emitCondition(this.b, c, outcome.width, pass, fail);
+          if (!lastCondition) this.b.bind(pass);
         });
         if (!last) this.b.bind(fail as Label);
       });

@@ -1,0 +1,147 @@
+// Shared test material: random Policies and inputs (fast-check) and moby-default as a Policy.
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import {
+  type Arch,
+  AUDIT_ARCH,
+  syscallName,
+  syscallTable,
+  X32_SYSCALL_BIT,
+} from '../../../src/arch/index.js';
+import { parseDockerProfile } from '../../../src/generator/input/docker.js';
+import type { SyscallInput } from '../../../src/generator/policy/evaluate.js';
+import { DEFAULT_GENERATE_OPTIONS } from '../../../src/generator/policy/options.js';
+import type { Action, Condition, Op, Policy, Rule } from '../../../src/generator/policy/types.js';
+
+export const MOBY_PATH = new URL('../../../../shared/fixtures/moby-default.json', import.meta.url);
+
+/** Docker's default profile through C's parser, for the default options (x86_64, i386, x32). */
+export function mobyPolicy(): Policy {
+  return parseDockerProfile(readFileSync(MOBY_PATH, 'utf8'), 'moby-default.json', DEFAULT_GENERATE_OPTIONS);
+}
+
+export const ACTIONS: readonly Action[] = [
+  { kind: 'allow' },
+  { kind: 'kill-process' },
+  { kind: 'kill-thread' },
+  { kind: 'errno', errno: 1 },
+  { kind: 'errno', errno: 38 },
+  { kind: 'trap' },
+  { kind: 'log' },
+  { kind: 'trace', data: 7 },
+];
+
+/** Values around the 32-bit word boundaries, where split 64-bit compares go wrong. */
+export const INTERESTING: readonly bigint[] = [
+  0n,
+  1n,
+  2n,
+  0x7fffffffn,
+  0x80000000n,
+  0xfffffffen,
+  0xffffffffn,
+  0x100000000n,
+  0x100000001n,
+  0x1ffffffffn,
+  0xffffffff00000000n,
+  0xffffffff00000001n,
+  0xfffffffffffffffen,
+  0xffffffffffffffffn,
+  0x8000000000000000n,
+];
+
+const U64 = (1n << 64n) - 1n;
+const value = fc.oneof(
+  fc.constantFrom(...INTERESTING),
+  fc.bigInt({ min: 0n, max: U64 }),
+  fc.bigInt({ min: 0n, max: 0xffffn }),
+);
+const OPS: readonly Op[] = ['EQ', 'NE', 'LT', 'LE', 'GT', 'GE', 'MASKED_EQ'];
+
+export function conditionArb(opts: { distinctArgs?: boolean } = {}): fc.Arbitrary<Condition> {
+  void opts;
+  return fc
+    .record({
+      arg: fc.integer({ min: 0, max: 5 }),
+      op: fc.constantFrom(...OPS),
+      value,
+      valueTwo: value,
+      masked: fc.boolean(),
+    })
+    .map(({ arg, op, value, valueTwo, masked }) => {
+      const c: Condition = { arg: arg as Condition['arg'], op, value };
+      if (op !== 'MASKED_EQ') return c;
+      // Half the time a satisfiable masked compare (valueTwo within the mask).
+      return { ...c, valueTwo: masked ? valueTwo & value : valueTwo };
+    });
+}
+
+/** A few syscall numbers per arch, dense at the start and with gaps, so ranges form and split. */
+export function poolOf(arch: Arch): number[] {
+  const table = [...new Set(Object.values(syscallTable(arch)))].sort((a, b) => a - b);
+  return [...table.slice(0, 24), ...table.slice(100, 104), ...table.slice(-3)];
+}
+
+function ruleArb(arch: Arch): fc.Arbitrary<Rule> {
+  return fc
+    .record({
+      nr: fc.constantFrom(...poolOf(arch)),
+      action: fc.constantFrom(...ACTIONS),
+      conditions: fc.oneof(fc.constant([]), fc.array(conditionArb(), { minLength: 1, maxLength: 3 })),
+    })
+    .map(({ nr, action, conditions }) => ({
+      syscall: syscallName(arch, nr) ?? `syscall_${nr}`,
+      nr,
+      action,
+      conditions,
+    }));
+}
+
+/** Random policies over x86_64, i386, x32 (and sometimes aarch64) with first-match rule lists. */
+export const policyArb: fc.Arbitrary<Policy> = fc
+  .record({
+    arches: fc.subarray(['x86_64', 'i386', 'x32', 'aarch64'] as Arch[]),
+    defaultAction: fc.constantFrom(...ACTIONS),
+    x86_64: fc.array(ruleArb('x86_64'), { maxLength: 12 }),
+    i386: fc.array(ruleArb('i386'), { maxLength: 12 }),
+    x32: fc.array(ruleArb('x32'), { maxLength: 8 }),
+    aarch64: fc.array(ruleArb('aarch64'), { maxLength: 4 }),
+  })
+  .map(({ arches, defaultAction, ...rules }) => ({ arches, defaultAction, rules }));
+
+/** Inputs that hit the policy's rules and their boundaries, plus foreign arches and odd numbers. */
+export function inputArb(policy: Policy): fc.Arbitrary<SyscallInput> {
+  const condValues = Object.values(policy.rules).flatMap((rules) =>
+    (rules ?? []).flatMap((r) => r.conditions.flatMap((c) => [c.value, c.valueTwo ?? 0n])),
+  );
+  const around = condValues.flatMap((v) => [v, (v + 1n) & U64, (v - 1n) & U64, v & 0xffffffffn, v >> 32n]);
+  const argArb = fc.oneof(
+    fc.constantFrom(...INTERESTING, ...around),
+    fc.bigInt({ min: 0n, max: U64 }),
+    // Junk in the high word over a meaningful low word.
+    fc
+      .tuple(fc.bigInt({ min: 0n, max: 0xffffffffn }), fc.constantFrom(...INTERESTING, ...around))
+      .map(([hi, lo]) => (hi << 32n) | (lo & 0xffffffffn)),
+  );
+  const archNr = fc.oneof(
+    fc.constantFrom(...(['x86_64', 'i386', 'x32', 'aarch64'] as Arch[])).chain((arch) =>
+      fc
+        .oneof(
+          fc.constantFrom(...poolOf(arch)),
+          fc.constantFrom(-1, 0x7fffffff, 0x3fffffff, -0x80000000, 0x40000000 - 1, 999),
+          fc.integer({ min: -0x80000000, max: 0x7fffffff }),
+        )
+        .map((nr) => ({
+          auditArch: AUDIT_ARCH[arch] as number,
+          nr: arch === 'x32' ? nr | X32_SYSCALL_BIT : nr,
+        })),
+    ),
+    fc.record({
+      auditArch: fc.constantFrom(0, 0x40000028, 0xc000003f, 0xffffffff),
+      nr: fc.integer({ min: -1, max: 500 }),
+    }),
+  );
+  return fc
+    .record({ an: archNr, args: fc.array(argArb, { minLength: 6, maxLength: 6 }) })
+    .map(({ an, args }) => ({ auditArch: an.auditArch, nr: an.nr | 0, args }));
+}
