@@ -1,0 +1,123 @@
+// Real consumer: runc 1.1.5 runs the workload under our OCI profile generated with --runtime runc,
+// in a bundle whose rootfs is read-only bind mounts of the host's /bin /lib /lib64 /usr /etc.
+// The same profile without the runtime set makes runc fail: that is what proves the set is needed.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { generateFor, prepareWorkload, type Workload } from './support.js';
+
+let w: Workload;
+beforeAll(async () => {
+  w = await prepareWorkload('runc');
+});
+
+/** Writes an OCI bundle (runc-spec-like config.json) running the workload under `seccomp`. */
+function bundle(name: string, seccomp: unknown, noNewPrivileges: boolean): string {
+  const dir = join(w.dir, name);
+  mkdirSync(join(dir, 'rootfs'), { recursive: true });
+  const bind = (destination: string, source = destination) => ({
+    destination,
+    type: 'bind',
+    source,
+    options: ['rbind', 'ro'],
+  });
+  const config = {
+    ociVersion: '1.0.2',
+    process: {
+      terminal: false,
+      user: { uid: 0, gid: 0 },
+      args: ['/w/workload'],
+      env: ['PATH=/usr/bin:/bin'],
+      cwd: '/',
+      capabilities: {
+        bounding: ['CAP_AUDIT_WRITE', 'CAP_KILL', 'CAP_NET_BIND_SERVICE'],
+        effective: ['CAP_AUDIT_WRITE', 'CAP_KILL', 'CAP_NET_BIND_SERVICE'],
+        permitted: ['CAP_AUDIT_WRITE', 'CAP_KILL', 'CAP_NET_BIND_SERVICE'],
+      },
+      noNewPrivileges,
+    },
+    root: { path: 'rootfs', readonly: true },
+    hostname: 'profile-test',
+    mounts: [
+      { destination: '/proc', type: 'proc', source: 'proc' },
+      {
+        destination: '/dev',
+        type: 'tmpfs',
+        source: 'tmpfs',
+        options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'],
+      },
+      ...['/bin', '/lib', '/lib64', '/usr', '/etc'].map((d) => bind(d)),
+      bind('/w', w.dir),
+    ],
+    linux: {
+      namespaces: [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }],
+      maskedPaths: ['/proc/kcore'],
+      readonlyPaths: ['/proc/sys'],
+      seccomp,
+    },
+  };
+  writeFileSync(join(dir, 'config.json'), JSON.stringify(config, null, 2));
+  return dir;
+}
+
+let counter = 0;
+async function runc(dir: string) {
+  const id = `profile-test-${process.pid}-${counter++}`;
+  try {
+    return await execa('runc', ['run', '--bundle', dir, id], {
+      reject: false,
+      stdin: 'ignore',
+      timeout: 60_000,
+    });
+  } finally {
+    await execa('runc', ['delete', '--force', id], { reject: false });
+  }
+}
+
+const load = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
+
+describe('runc with the oci output', () => {
+  it('runs the workload with --runtime runc (noNewPrivileges on)', async () => {
+    const profile = await generateFor(w, 'oci', 'runc-nnp.json', { runtime: 'runc' });
+    const r = await runc(bundle('nnp', load(profile), true));
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('ok');
+    expect(r.exitCode).toBe(0);
+  });
+
+  it('runs the workload with --runtime runc --no-nnp (noNewPrivileges off: the larger set)', async () => {
+    const profile = await generateFor(w, 'oci', 'runc-priv.json', {
+      runtime: 'runc',
+      noNewPrivileges: false,
+    });
+    const r = await runc(bundle('priv', load(profile), false));
+    expect(r.stdout).toBe('ok');
+    expect(r.exitCode).toBe(0);
+  });
+
+  it('fails without the runtime set: runc itself is killed after loading the filter', async () => {
+    const profile = await generateFor(w, 'oci', 'bare.json', { runtime: 'none' });
+    const r = await runc(bundle('bare', load(profile), true));
+    expect(r.stdout).not.toBe('ok');
+    expect(r.exitCode).not.toBe(0);
+  });
+
+  it('fails when noNewPrivileges is off but the profile only has the NNP set', async () => {
+    const profile = await generateFor(w, 'oci', 'nnp-only.json', { runtime: 'runc' });
+    const r = await runc(bundle('mismatch', load(profile), false));
+    expect(r.stdout).not.toBe('ok');
+    expect(r.exitCode).not.toBe(0);
+  });
+
+  it('a forbidden syscall inside the container is killed', async () => {
+    const profile = await generateFor(w, 'oci', 'runc-forbidden.json', { runtime: 'runc' });
+    const dir = bundle('forbidden', load(profile), true);
+    const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+    config.process.args = ['/w/workload', 'forbidden'];
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+    const r = await runc(dir);
+    expect(r.stdout).not.toContain('acct returned');
+    expect(r.exitCode).toBe(128 + 31);
+  });
+});
