@@ -3,7 +3,12 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT } from '../src/errors.js';
 import { TOOL_VERSION } from '../src/version.js';
+import { registerCheck } from './commands/check.js';
+import { registerDemo } from './commands/demo.js';
+import { registerDiff } from './commands/diff.js';
+import { registerEnforce } from './commands/enforce.js';
 import { registerGenerate } from './commands/generate.js';
+import { registerLint } from './commands/lint.js';
 import { registerMerge } from './commands/merge.js';
 import { registerRecord } from './commands/record.js';
 import { registerShow } from './commands/show.js';
@@ -23,6 +28,11 @@ registerGenerate(program);
 registerRecord(program);
 registerShow(program);
 registerMerge(program);
+registerEnforce(program);
+registerCheck(program);
+registerDiff(program);
+registerLint(program);
+registerDemo(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -19,7 +19,10 @@ def main(argv):
     with open(path, encoding="utf-8") as f:
         words = re.findall(r"[a-z']+", f.read().lower())
     if "--phone-home" in argv:
-        socket.socket(socket.AF_INET, socket.SOCK_STREAM).connect(("127.0.0.1", 9))
+        try:
+            socket.socket(socket.AF_INET, socket.SOCK_STREAM).connect(("127.0.0.1", 9))
+        except OSError:
+            pass
     lines = [f"{count:4} {word}\n" for word, count in collections.Counter(words).most_common(5)]
     if out is None:
         sys.stdout.writelines(lines)

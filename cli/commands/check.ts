@@ -1,0 +1,31 @@
+// `profile check`: fail (exit 1) when a command makes syscalls its committed profile does not allow.
+import type { Command } from 'commander';
+import { check } from '../../src/enforcer/check.js';
+import { formatCheck } from '../../src/enforcer/report.js';
+import { action } from '../run.js';
+import { jsonLine } from './json.js';
+
+interface CheckFlags {
+  profile: string;
+  update?: boolean;
+  json?: boolean;
+}
+
+export function registerCheck(program: Command): void {
+  program
+    .command('check')
+    .description('run a command with its profile allowed in-kernel; exit 1 if it makes any new syscall')
+    .requiredOption('-p, --profile <file>', 'the committed profile, filter or recording')
+    .option('--update', 'widen the profile in place (atomically, same format) with what is new')
+    .option('--json', 'print the report as one JSON line on stdout after the workload')
+    .argument('<command...>', 'the command to gate, e.g. `npm test`')
+    .passThroughOptions()
+    .action(
+      action(async (command: string[], flags: CheckFlags) => {
+        const result = await check({ profile: flags.profile, command, update: flags.update === true });
+        process.stderr.write(formatCheck(result));
+        if (flags.json) process.stdout.write(jsonLine(result));
+        return result.exitCode;
+      }),
+    );
+}

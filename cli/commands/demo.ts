@@ -1,0 +1,11 @@
+// `profile demo` (also `npm start`): the main job on the bundled workload, start to finish.
+import type { Command } from 'commander';
+import { runDemo } from '../../src/enforcer/demo.js';
+import { action } from '../run.js';
+
+export function registerDemo(program: Command): void {
+  program
+    .command('demo')
+    .description('record → generate (docker + bpf) → enforce the bundled workload, then catch a violation')
+    .action(action(async () => runDemo()));
+}

@@ -1,0 +1,40 @@
+// `profile enforce`: run a workload under a profile's real filter; `--complain` lists every violation.
+import type { Command } from 'commander';
+import { enforce } from '../../src/enforcer/enforce.js';
+import { formatEnforce } from '../../src/enforcer/report.js';
+import { action } from '../run.js';
+import { jsonLine } from './json.js';
+
+interface EnforceFlags {
+  profile: string;
+  complain?: boolean;
+  fix?: string;
+  json?: boolean;
+}
+
+export function registerEnforce(program: Command): void {
+  program
+    .command('enforce')
+    .description(
+      'run a command under a profile (Docker/OCI JSON, raw .bpf or a recording) and name the syscall that breaks it',
+    )
+    .option('-p, --profile <file>', 'profile, filter or recording to enforce', 'recording.json')
+    .option('--complain', 'let violations run and list every one of them at the end')
+    .option('--fix <out>', 'with --complain: write the profile widened to allow what was seen')
+    .option('--json', 'print the report as one JSON line on stdout after the workload')
+    .argument('[command...]', 'the workload (default: the command stored in the profile)')
+    .passThroughOptions()
+    .action(
+      action(async (command: string[], flags: EnforceFlags) => {
+        const result = await enforce({
+          profile: flags.profile,
+          command,
+          complain: flags.complain === true || flags.fix !== undefined,
+          ...(flags.fix ? { fix: flags.fix } : {}),
+        });
+        process.stderr.write(formatEnforce(result));
+        if (flags.json) process.stdout.write(jsonLine(result));
+        return result.exitCode;
+      }),
+    );
+}

@@ -1,0 +1,149 @@
+// `enforce`: run a workload under a profile's real filter and name every violation.
+import { resolve } from 'node:path';
+import { ProfilerError } from '../errors.js';
+import { encodeProgram } from '../generator/bpf/encode.js';
+import type { GenerateOptions } from '../generator/policy/options.js';
+import type { Policy } from '../generator/policy/types.js';
+import { compilePolicy } from '../generator/seccomp/compile.js';
+import { exitCodeOf, type TraceOutcome, trace } from '../tracer/index.js';
+import { assertWritable } from '../util/atomic-write.js';
+import { describeAction } from './describe.js';
+import { enforcingPolicy, tracingPolicy } from './filters.js';
+import { type LoadedProfile, loadProfile, writeWidenedProfile } from './profile.js';
+import { type Violation, violationsFromEvents, violationsFromRecording } from './violations.js';
+
+/** What to run and under which profile. */
+export interface EnforceOptions {
+  /** A Docker/OCI profile, a raw .bpf filter, or a recording (compiled with generate's options). */
+  readonly profile: string;
+  /** The workload; default: the command stored in the recording or the profile's metadata. */
+  readonly command?: readonly string[];
+  /** Default: the stored cwd when replaying the stored command, else process.cwd(). */
+  readonly cwd?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Let would-be violations run and list them all at the end. */
+  readonly complain?: boolean;
+  /** Complain mode: write the profile widened by what was seen here (same format, atomically). */
+  readonly fix?: string;
+  /** Options for compiling a recording given as the profile. */
+  readonly generate?: Partial<GenerateOptions>;
+  readonly signal?: AbortSignal;
+}
+
+/** Where the profile came from and what it does by default. */
+export interface ProfileSummary {
+  readonly path: string;
+  readonly kind: LoadedProfile['kind'];
+  readonly defaultAction: string;
+}
+
+export interface EnforceResult {
+  readonly mode: 'enforce' | 'complain';
+  readonly profile: ProfileSummary;
+  readonly command: readonly string[];
+  readonly cwd: string;
+  readonly outcome: TraceOutcome;
+  /** The workload's exit status mirrored; EXIT.violation (159) when the filter killed it. */
+  readonly exitCode: number;
+  /** Enforce: what was killed, trapped or refused (errno default). Complain: everything that would be. */
+  readonly violations: readonly Violation[];
+  /** Set when `fix` was given and written. */
+  readonly fixed?: string;
+}
+
+/** The command to run: the caller's, or the one the profile remembers (with its cwd). */
+export function workloadOf(
+  profile: LoadedProfile,
+  command: readonly string[] | undefined,
+  cwd: string | undefined,
+): { command: readonly string[]; cwd: string } {
+  if (command && command.length > 0) return { command, cwd: resolve(cwd ?? process.cwd()) };
+  if (profile.command && profile.command.length > 0) {
+    return { command: profile.command, cwd: resolve(cwd ?? profile.cwd ?? process.cwd()) };
+  }
+  throw new ProfilerError(
+    'USAGE',
+    `no command given and ${profile.path} does not record one: pass it after \`--\``,
+  );
+}
+
+export function summarize(profile: LoadedProfile): ProfileSummary {
+  return {
+    path: profile.path,
+    kind: profile.kind,
+    defaultAction: describeAction(profile.policy.defaultAction),
+  };
+}
+
+/** The raw filter bytes for `policy`, compiled by the generator's compiler. */
+export function filterBytes(policy: Policy): Uint8Array {
+  return encodeProgram(compilePolicy(policy));
+}
+
+/**
+ * Runs the workload under the profile. Enforce mode installs the real filter with its real default
+ * action; complain mode turns blocking outcomes into RET_TRACE and lets them run. Resolves when the
+ * workload ends; rejects with ProfilerError on bad input, before anything runs or is written.
+ */
+export async function enforce(options: EnforceOptions): Promise<EnforceResult> {
+  if (options.fix && !options.complain) {
+    throw new ProfilerError(
+      'USAGE',
+      '`--fix` needs `--complain`: only complain mode sees every missing syscall',
+    );
+  }
+  if (options.fix) assertWritable(options.fix);
+  const profile = loadProfile(options.profile, options.generate);
+  const { command, cwd } = workloadOf(profile, options.command, options.cwd);
+  const complain = options.complain === true;
+  const base = {
+    profile: summarize(profile),
+    command,
+    cwd,
+    mode: complain ? 'complain' : 'enforce',
+  } as const;
+
+  if (complain) {
+    const filter = filterBytes(tracingPolicy(profile.policy));
+    const result = await trace({
+      argv: command,
+      cwd,
+      env: options.env,
+      filter,
+      onTraceStop: 'continue',
+      signal: options.signal,
+    });
+    const violations = [
+      ...violationsFromEvents(result.filterEvents),
+      ...violationsFromRecording(result.recording, 'would-block'),
+    ];
+    let fixed: string | undefined;
+    if (options.fix) {
+      writeWidenedProfile(profile, result.recording, options.fix, options.generate);
+      fixed = options.fix;
+    }
+    return {
+      ...base,
+      outcome: result.outcome,
+      exitCode: exitCodeOf(result.outcome),
+      violations,
+      ...(fixed ? { fixed } : {}),
+    };
+  }
+
+  const { policy, errno } = enforcingPolicy(profile.policy);
+  const filter = filterBytes(policy);
+  const result = await trace({
+    argv: command,
+    cwd,
+    env: options.env,
+    filter,
+    onTraceStop: errno === undefined ? 'continue' : { errno },
+    signal: options.signal,
+  });
+  const violations = [
+    ...violationsFromEvents(result.filterEvents),
+    ...(errno === undefined ? [] : violationsFromRecording(result.recording, 'refused')),
+  ];
+  return { ...base, outcome: result.outcome, exitCode: exitCodeOf(result.outcome), violations };
+}

@@ -1,0 +1,39 @@
+// `diff` and `lint` on files of any supported kind (or on Policies directly).
+import { readFileSync } from 'node:fs';
+import { reachableArches } from '../arch/index.js';
+import { decodeProgram } from '../generator/bpf/encode.js';
+import type { GenerateOptions } from '../generator/policy/options.js';
+import type { Policy } from '../generator/policy/types.js';
+import { summarizeProgram } from '../generator/seccomp/analyze.js';
+import { diffPolicies, type PolicyDiff } from './diff.js';
+import { type LintFinding, lintPolicy } from './lint.js';
+import { readProfile } from './profile.js';
+
+/** A profile file (Docker/OCI JSON, raw BPF, recording) or an in-memory Policy. */
+export type ProfileSource = string | Policy;
+
+function policyOf(source: ProfileSource, options?: Partial<GenerateOptions>): Policy {
+  return typeof source === 'string' ? readProfile(source, options).policy : source;
+}
+
+/** What changed from `a` to `b`: added and removed syscalls and argument rules per arch. */
+export async function diff(
+  a: ProfileSource,
+  b: ProfileSource,
+  options: { generate?: Partial<GenerateOptions> } = {},
+): Promise<PolicyDiff> {
+  return diffPolicies(policyOf(a, options.generate), policyOf(b, options.generate));
+}
+
+/** Dangerous allowances in a profile; raw BPF filters are also checked for a missing arch check. */
+export async function lint(
+  source: ProfileSource,
+  options: { generate?: Partial<GenerateOptions> } = {},
+): Promise<LintFinding[]> {
+  if (typeof source !== 'string') return lintPolicy(source);
+  const profile = readProfile(source, options.generate);
+  if (profile.kind !== 'bpf') return lintPolicy(profile.policy);
+  const program = decodeProgram(new Uint8Array(readFileSync(source)));
+  const { checksArch } = summarizeProgram(program, reachableArches());
+  return lintPolicy(profile.policy, { checksArch });
+}

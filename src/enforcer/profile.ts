@@ -1,0 +1,126 @@
+// A profile file as the enforcer sees it: its kind, its Policy, and the command it remembers.
+// Parsing is the generator's job (loadInput); this module adds the checks that make a profile
+// usable on this machine, and writes widened profiles back in their own format.
+import { statSync } from 'node:fs';
+import { type Arch, nativeArch } from '../arch/index.js';
+import { ProfilerError } from '../errors.js';
+import { emitPolicy } from '../generator/emit/index.js';
+import { loadInput } from '../generator/input/load.js';
+import { policyFromRecordings } from '../generator/policy/from-recordings.js';
+import { DEFAULT_GENERATE_OPTIONS, type GenerateOptions } from '../generator/policy/options.js';
+import type { Policy, Rule } from '../generator/policy/types.js';
+import { mergeRecordings } from '../recording/merge.js';
+import type { Recording } from '../recording/schema.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { isPermissive } from './describe.js';
+
+export type ProfileKind = 'recording' | 'docker' | 'oci' | 'bpf';
+
+/** A loaded profile. `recording` is set for recordings (compiled with generate's options). */
+export interface LoadedProfile {
+  readonly path: string;
+  readonly kind: ProfileKind;
+  readonly policy: Policy;
+  readonly recording?: Recording;
+  /** The command and cwd the profile was made from, if it says. */
+  readonly command?: readonly string[];
+  readonly cwd?: string;
+}
+
+function fail(message: string): never {
+  throw new ProfilerError('BAD_INPUT', message);
+}
+
+/**
+ * Reads a Docker/OCI profile, a raw BPF filter or a recording, whatever its arches.
+ * Throws one-line ProfilerErrors for a missing, empty or corrupt file.
+ */
+export function readProfile(path: string, options: Partial<GenerateOptions> = {}): LoadedProfile {
+  const opts: GenerateOptions = { ...DEFAULT_GENERATE_OPTIONS, ...options };
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ProfilerError(
+      'NO_INPUT',
+      `cannot read profile ${path}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+      { cause: error },
+    );
+  }
+  if (size === 0) fail(`${path} is empty: not a profile, filter or recording`);
+  const input = loadInput(path, opts);
+  const loaded: LoadedProfile =
+    input.kind === 'recording'
+      ? {
+          path,
+          kind: 'recording',
+          policy: policyFromRecordings([input.recording], opts),
+          recording: input.recording,
+          command: input.recording.runs[0]?.command,
+          cwd: input.recording.runs[0]?.cwd,
+        }
+      : { path, kind: input.kind, policy: input.policy, command: input.meta?.command, cwd: input.meta?.cwd };
+  return loaded;
+}
+
+/** readProfile, then refuses a profile that cannot run anything on this machine. */
+export function loadProfile(path: string, options: Partial<GenerateOptions> = {}): LoadedProfile {
+  const loaded = readProfile(path, options);
+  assertRunnable(loaded);
+  return loaded;
+}
+
+/** A profile that does not cover this machine's arch, or allows nothing, is refused up front. */
+export function assertRunnable(profile: Pick<LoadedProfile, 'path' | 'policy'>): void {
+  const native = nativeArch();
+  const { policy, path } = profile;
+  if (!policy.arches.includes(native)) {
+    const arches = policy.arches.length ? policy.arches.join(', ') : 'no architecture';
+    fail(`${path} is a profile for ${arches}; this machine runs ${native}`);
+  }
+  const rules = policy.rules[native] ?? [];
+  if (!isPermissive(policy.defaultAction) && !rules.some((r) => isPermissive(r.action))) {
+    fail(`${path} allows no syscall on ${native}: nothing can run under it (empty profile?)`);
+  }
+}
+
+/**
+ * `policy` widened to also allow what `seen` recorded (argument rules as generate would write them):
+ * new rules go after the existing ones of their syscall, so everything allowed before stays allowed.
+ */
+export function widenPolicy(policy: Policy, seen: Recording, options: Partial<GenerateOptions> = {}): Policy {
+  const extra = policyFromRecordings([seen], {
+    ...DEFAULT_GENERATE_OPTIONS,
+    ...options,
+    baseline: false,
+    runtime: 'none',
+    errnoOverrides: new Map(),
+    arches: undefined,
+  });
+  const arches = [...policy.arches];
+  const rules: Partial<Record<Arch, readonly Rule[]>> = { ...policy.rules };
+  for (const arch of extra.arches) {
+    const added = (extra.rules[arch] ?? []).filter((r) => isPermissive(r.action));
+    if (added.length === 0) continue;
+    if (!arches.includes(arch)) arches.push(arch);
+    rules[arch] = [...(rules[arch] ?? []), ...added];
+  }
+  return { ...policy, arches, rules };
+}
+
+/** Writes `profile` widened by `seen` to `out`, atomically, in the profile's own format. */
+export function writeWidenedProfile(
+  profile: LoadedProfile,
+  seen: Recording,
+  out: string,
+  options: Partial<GenerateOptions> = {},
+): void {
+  if (profile.kind === 'recording') {
+    const merged = mergeRecordings(profile.recording ? [profile.recording, seen] : [seen]);
+    writeFileAtomic(out, `${JSON.stringify(merged, null, 2)}\n`);
+    return;
+  }
+  const content = emitPolicy(widenPolicy(profile.policy, seen, options), profile.kind);
+  writeFileAtomic(out, content);
+}

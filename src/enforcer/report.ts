@@ -1,0 +1,90 @@
+// Text reports of enforce, complain and check results (the CLI prints these; --json prints the objects).
+import type { CheckResult } from './check.js';
+import type { EnforceResult } from './enforce.js';
+import type { Violation } from './violations.js';
+
+/** `socket(0x2, 0x80001, 0x0, …)` for a kill, `socket domain=0x2 type=0x1` for recorded values. */
+export function describeCall(v: Violation): string {
+  if (v.args) return `${v.syscall}(${v.args.join(', ')})`;
+  if (!v.argValues?.length) return v.syscall;
+  const values = v.argValues.map((a) =>
+    Object.entries(a)
+      .map(([k, x]) => `${k}=${x}`)
+      .join(' '),
+  );
+  return `${v.syscall} [${values.join(' | ')}]`;
+}
+
+function executables(v: Violation): string {
+  return Object.keys(v.executables).join(', ') || '?';
+}
+
+function table(violations: readonly Violation[]): string[] {
+  const nameWidth = Math.max(8, ...violations.map((v) => v.syscall.length));
+  return violations.map((v) => {
+    const count = `${v.count}×`.padStart(6);
+    const call = describeCall(v).slice(v.syscall.length);
+    return `  ${v.arch.padEnd(6)} ${v.syscall.padEnd(nameWidth)} ${count}  ${executables(v)}${call ? `  ${call.trim()}` : ''}`;
+  });
+}
+
+/** The lines `profile enforce` prints on stderr after the workload ends. */
+export function formatEnforce(result: EnforceResult): string {
+  const lines: string[] = [];
+  const where = `${result.profile.path} (default ${result.profile.defaultAction})`;
+  if (result.mode === 'complain') {
+    const blocked = result.violations;
+    if (blocked.length === 0) {
+      lines.push(`profile: complain: nothing outside ${where}`);
+    } else {
+      lines.push(`profile: complain: ${blocked.length} syscall(s) would have been blocked by ${where}:`);
+      lines.push(...table(blocked));
+      lines.push(
+        result.fixed
+          ? `profile: wrote ${result.fixed}, widened to allow them`
+          : 'profile: `--fix OUT` writes the profile widened to allow them',
+      );
+    }
+    return `${lines.join('\n')}\n`;
+  }
+  for (const v of result.violations) {
+    if (v.kind === 'killed' || v.kind === 'trapped') {
+      lines.push(
+        `profile: ${v.kind === 'killed' ? 'killed' : 'trapped'} by ${result.profile.path}: ${v.syscall} (${v.arch} syscall ${v.nr}) in pid ${v.pid} ${executables(v)}`,
+        `profile:   ${describeCall(v)}`,
+      );
+    }
+  }
+  const refused = result.violations.filter((v) => v.kind === 'refused');
+  if (refused.length) {
+    lines.push(`profile: ${refused.length} syscall(s) refused with ${result.profile.defaultAction}:`);
+    lines.push(...table(refused));
+  }
+  if (result.outcome.status === 'killed-by-filter') {
+    lines.push(
+      `profile: exit ${result.exitCode}: the filter killed the workload (\`--complain\` lists every missing syscall in one run)`,
+    );
+  }
+  return lines.length ? `${lines.join('\n')}\n` : '';
+}
+
+/** The lines `profile check` prints: drift per executable and arch, or a clean bill. */
+export function formatCheck(result: CheckResult): string {
+  if (result.clean) return `profile check: clean: no syscall outside ${result.profile.path}\n`;
+  const lines = [`profile check: drift: ${result.drift.length} syscall(s) outside ${result.profile.path}`];
+  const byExe = new Map<string, string[]>();
+  for (const v of result.drift) {
+    for (const [exe, n] of Object.entries(v.executables)) {
+      const list = byExe.get(exe) ?? [];
+      list.push(`    ${v.arch.padEnd(6)} ${describeCall(v)}  ${n}×`);
+      byExe.set(exe, list);
+    }
+  }
+  for (const [exe, list] of byExe) lines.push(`  ${exe}`, ...list);
+  lines.push(
+    result.updated
+      ? `profile check: updated ${result.profile.path} to allow them`
+      : 'profile check: `--update` widens the profile to allow them',
+  );
+  return `${lines.join('\n')}\n`;
+}

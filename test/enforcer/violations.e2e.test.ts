@@ -1,0 +1,126 @@
+// A profile missing syscalls: enforce names the one that kills, complain lists all, check gates drift.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { EXIT } from '../../src/errors.js';
+import {
+  jsonReport,
+  native,
+  PYTHON,
+  profile,
+  recordAndGenerate,
+  scratch,
+  withoutSyscalls,
+} from './support.js';
+
+interface Report {
+  exitCode: number;
+  violations: {
+    kind: string;
+    syscall: string;
+    arch: string;
+    count: number;
+    executables: Record<string, number>;
+    pid?: number;
+    args?: string[];
+  }[];
+}
+
+const CAT = ['cat', 'demo/sample.txt'];
+let dir: string;
+let docker: string;
+let expected: string;
+
+beforeAll(async () => {
+  dir = scratch('violations');
+  docker = (await recordAndGenerate(dir, CAT, ['docker'])).outputs.docker!;
+  expected = (await native(CAT)).stdout;
+});
+
+describe('enforce with one syscall missing', () => {
+  it('names exactly that syscall, its pid, executable and arguments, and exits 159', async () => {
+    const broken = withoutSyscalls(docker, ['fadvise64'], join(dir, 'no-fadvise.json'));
+    const run = await profile(['enforce', '--json', '--profile', broken, '--', ...CAT]);
+    expect(run.exitCode).toBe(EXIT.violation);
+    const report = jsonReport<Report>(run.stdout);
+    expect(report.violations).toHaveLength(1);
+    const v = report.violations[0]!;
+    expect(v).toMatchObject({ kind: 'killed', syscall: 'fadvise64', arch: 'x86_64' });
+    expect(Object.keys(v.executables)).toEqual(['/usr/bin/cat']);
+    expect(v.pid).toBeGreaterThan(0);
+    expect(v.args).toHaveLength(6);
+    expect(run.stderr).toContain('fadvise64 (x86_64 syscall 221)');
+    expect(run.stderr).toContain('/usr/bin/cat');
+  });
+
+  it('with an errno default, reports the refused syscall and the workload carries on', async () => {
+    const work = scratch('errno');
+    const { outputs } = await recordAndGenerate(work, CAT, ['docker'], ['--default-action', 'errno']);
+    const broken = withoutSyscalls(outputs.docker!, ['fadvise64'], join(work, 'no-fadvise.json'));
+    const run = await profile(['enforce', '--json', '--profile', broken, '--', ...CAT]);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout.startsWith(expected)).toBe(true);
+    const report = jsonReport<Report>(run.stdout);
+    expect(report.violations.map((v) => [v.kind, v.syscall])).toEqual([['refused', 'fadvise64']]);
+    expect(run.stderr).toMatch(/fadvise64\s+1×\s+\/usr\/bin\/cat/);
+  });
+});
+
+describe('enforce --complain', () => {
+  it('lists every removed syscall in one run, lets the workload finish, and --fix widens the profile', async () => {
+    const removed = ['fadvise64', 'munmap', 'write'];
+    const broken = withoutSyscalls(docker, removed, join(dir, 'three-missing.json'));
+    const fixed = join(dir, 'fixed.json');
+    const run = await profile([
+      'enforce',
+      '--complain',
+      '--json',
+      '--fix',
+      fixed,
+      '--profile',
+      broken,
+      '--',
+      ...CAT,
+    ]);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout.startsWith(expected)).toBe(true);
+    const report = jsonReport<Report>(run.stdout);
+    expect(report.violations.map((v) => v.syscall).sort()).toEqual([...removed].sort());
+    for (const v of report.violations) {
+      expect(v.kind).toBe('would-block');
+      expect(Object.keys(v.executables)).toEqual(['/usr/bin/cat']);
+    }
+    for (const name of removed) expect(run.stderr).toContain(name);
+    // The widened profile keeps the Docker format and now runs the workload.
+    expect(JSON.parse(readFileSync(fixed, 'utf8')).syscalls).toBeInstanceOf(Array);
+    const again = await profile(['enforce', '--profile', fixed, '--', ...CAT]);
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stdout).toBe(expected);
+  });
+});
+
+describe('check', () => {
+  const before = [PYTHON, '-c', 'import os; print(os.getppid() > 0)'];
+  const after = [PYTHON, '-c', 'import os; print(os.getppid() > 0); os.getpgrp()'];
+
+  it('passes the unchanged workload, catches a new syscall, and --update widens the profile', async () => {
+    const work = scratch('check');
+    const p = (await recordAndGenerate(work, before, ['docker'])).outputs.docker!;
+    const clean = await profile(['check', '--profile', p, '--', ...before]);
+    expect(clean.exitCode, clean.stderr).toBe(0);
+    expect(clean.stdout).toBe('True');
+    expect(clean.stderr).toContain('clean');
+
+    const drift = await profile(['check', '--json', '--profile', p, '--', ...after]);
+    expect(drift.exitCode).toBe(1);
+    const report = jsonReport<{ drift: Report['violations'] }>(drift.stdout);
+    expect(report.drift.map((v) => `${v.arch} ${v.syscall}`)).toEqual(['x86_64 getpgrp']);
+    expect(drift.stderr).toMatch(/\/usr\/bin\/python3\.\d+\n\s+x86_64 getpgrp/);
+
+    const update = await profile(['check', '--update', '--profile', p, '--', ...after]);
+    expect(update.exitCode).toBe(1);
+    expect(JSON.parse(readFileSync(p, 'utf8')).syscalls).toBeInstanceOf(Array);
+    const now = await profile(['check', '--profile', p, '--', ...after]);
+    expect(now.exitCode, now.stderr).toBe(0);
+  });
+});
