@@ -1,5 +1,6 @@
 // The library API: everything the CLI does is callable from here.
 export * from './arch/index.js';
+export * from './enforcer/index.js';
 export * from './errors.js';
 export * from './generator/bpf/index.js';
 export {
