@@ -2,6 +2,7 @@
 // <linux/seccomp.h>, <sys/wait.h>, <sys/user.h>.
 
 export const PTRACE_CONT = 7;
+export const PTRACE_SYSCALL = 24;
 export const PTRACE_GETREGS = 12;
 export const PTRACE_SETREGS = 13;
 export const PTRACE_GETEVENTMSG = 0x4201;
@@ -19,6 +20,7 @@ export const PTRACE_EVENT_EXIT = 6;
 export const PTRACE_EVENT_SECCOMP = 7;
 export const PTRACE_EVENT_STOP = 128;
 
+export const PTRACE_O_TRACESYSGOOD = 1;
 export const PTRACE_O_TRACEFORK = 1 << PTRACE_EVENT_FORK;
 export const PTRACE_O_TRACEVFORK = 1 << PTRACE_EVENT_VFORK;
 export const PTRACE_O_TRACECLONE = 1 << PTRACE_EVENT_CLONE;
@@ -29,6 +31,7 @@ export const PTRACE_O_EXITKILL = 1 << 20;
 
 /** The options every tracee gets (children inherit them). */
 export const TRACE_OPTIONS =
+  PTRACE_O_TRACESYSGOOD |
   PTRACE_O_TRACESECCOMP |
   PTRACE_O_TRACEFORK |
   PTRACE_O_TRACEVFORK |
@@ -40,6 +43,7 @@ export const TRACE_OPTIONS =
 /** struct ptrace_syscall_info: op (u8 @0), arch (u32 @4), seccomp.nr (u64 @24), args (u64 @32..79). */
 export const SYSCALL_INFO_SIZE = 88;
 export const SYSCALL_INFO_OP_NONE = 0;
+export const SYSCALL_INFO_OP_EXIT = 2;
 export const SYSCALL_INFO_OP_SECCOMP = 3;
 
 /** struct user_regs_struct: 27 u64 words. Word indices of the registers we use. */

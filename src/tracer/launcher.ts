@@ -18,6 +18,7 @@ interface Job {
 
 const JOB_FD = 3;
 const STATUS_FD = 4;
+const FD_CLOEXEC = 1;
 
 function fail(stage: string, err: number): never {
   try {
@@ -38,6 +39,10 @@ function readJob(): Job {
   return JSON.parse(Buffer.concat(chunks).toString('utf8')) as Job;
 }
 
+// fd 4 came through dup2, which cleared close-on-exec: set it again, so the workload does not
+// inherit it and a successful execve is seen as EOF. Then tell the tracer we are up.
+fcntlInt(STATUS_FD, F_SETFD, FD_CLOEXEC);
+writeSync(STATUS_FD, 'R');
 const job = readJob();
 try {
   process.chdir(job.cwd);

@@ -7,7 +7,7 @@
 //   group-stop (EVENT_STOP + stop signal) → PTRACE_LISTEN, so SIGSTOP/SIGCONT behave as untraced
 //   other EVENT_STOP          → a new child's first stop, or an interrupt: resume
 //   signal-delivery stop      → re-inject the signal (SIGSYS from a trap action is reported first)
-import { readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readlinkSync, realpathSync, writeSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { AUDIT_ARCH, archOf, describeSyscall, X32_SYSCALL_BIT } from '../arch/index.js';
 import { type Affinity, pinnedAffinity } from './affinity.js';
@@ -28,9 +28,11 @@ import {
   PTRACE_GETSIGINFO,
   PTRACE_LISTEN,
   PTRACE_SETREGS,
+  PTRACE_SYSCALL,
   REG,
   SIGINFO_SIZE,
   SYS_SECCOMP,
+  SYSCALL_INFO_OP_EXIT,
   SYSCALL_INFO_OP_SECCOMP,
   SYSCALL_INFO_SIZE,
   USER_REGS_SIZE,
@@ -66,6 +68,12 @@ const SIGSYS = 31;
 const STOP_SIGNALS = new Set([19 /* SIGSTOP */, 20 /* SIGTSTP */, 21 /* SIGTTIN */, 22 /* SIGTTOU */]);
 const NR_EXECVE = 59;
 const NR_EXECVEAT = 322;
+const NR_SETAFFINITY = 203;
+const NR_GETAFFINITY = 204;
+const NR_SETAFFINITY_I386 = 241;
+const NR_GETAFFINITY_I386 = 242;
+/** SIGTRAP | 0x80: a syscall stop (PTRACE_O_TRACESYSGOOD), only after we asked with PTRACE_SYSCALL. */
+const SYSCALL_STOP = 0x85;
 const ENOSYS = 38n;
 
 /** A thread group. */
@@ -85,6 +93,10 @@ interface Tracee {
   slot: number;
   /** A trap-action SIGSYS was delivered to this thread. */
   trapped?: FilterEvent;
+  /** Its creator's fork/vfork/clone event was seen (a child's first stop may come earlier). */
+  announced: boolean;
+  /** Buffer address of a sched_getaffinity in flight whose result we rewrite at syscall exit. */
+  affinityBuf?: number;
 }
 
 const SIGNAL_NAMES = new Map<number, string>(
@@ -120,6 +132,18 @@ function realpathOr(path: string): string {
   }
 }
 
+/** Writes into a stopped tracee's memory (we are its tracer, so /proc/PID/mem is writable). */
+function writeMemory(pid: number, addr: number, bytes: Uint8Array): void {
+  try {
+    const fd = openSync(`/proc/${pid}/mem`, 'r+');
+    try {
+      writeSync(fd, bytes, 0, bytes.length, addr);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {}
+}
+
 function hex(v: bigint): string {
   return `0x${BigInt.asUintN(64, v).toString(16)}`;
 }
@@ -128,6 +152,8 @@ export class TraceLoop {
   private readonly counters = new Counters();
   private readonly tracees = new Map<number, Tracee>();
   private readonly procs = new Map<number, Proc>();
+  /** Tids that came and went before their creator's event: that late event must not revive them. */
+  private readonly goneEarly = new Set<number>();
   private readonly shared: Int32Array;
   private readonly freeSlots: number[] = [];
   private nextSlot = SHARED_SLOTS;
@@ -164,7 +190,7 @@ export class TraceLoop {
     this.rootPid = rootPid;
     const proc: Proc = { tgid: rootPid, exe: this.counters.exe('(launcher)'), launcher: true };
     this.procs.set(rootPid, proc);
-    this.addTracee(rootPid, proc);
+    this.addTracee(rootPid, proc).announced = true;
     Atomics.store(this.shared, SHARED_PINNED, this.affinity ? 1 : 0);
     try {
       this.loop();
@@ -221,7 +247,8 @@ export class TraceLoop {
       const t = this.tracees.get(pid) ?? this.adopt(pid);
       switch (event) {
         case 0:
-          this.onSignal(t, pid, sig);
+          if (sig === SYSCALL_STOP) this.onSyscallExit(t, pid);
+          else this.onSignal(t, pid, sig);
           break;
         case PTRACE_EVENT_FORK:
         case PTRACE_EVENT_VFORK:
@@ -263,30 +290,76 @@ export class TraceLoop {
     else if (auditArch === AUDIT_ARCH.aarch64) a = ARCH_AARCH64;
     else a = -1;
     const proc = t.proc;
+    let exe = proc.exe;
     if (proc.launcher) {
-      // The launcher's own calls are not the workload's; its execve of the workload is.
-      if (a !== ARCH_X86_64 || (nr !== NR_EXECVE && nr !== NR_EXECVEAT)) {
+      // The launcher's own calls are not the workload's; its execve of the workload is, and
+      // belongs to the program it starts. The phase ends at the exec event (see onExec).
+      if (t.tid !== this.rootPid || a !== ARCH_X86_64 || (nr !== NR_EXECVE && nr !== NR_EXECVEAT)) {
         ptraceInt(PTRACE_CONT, pid, 0, 0);
         return;
       }
-      this.startWorkload(proc);
+      exe = this.counters.exe(realpathOr(this.input.path));
     }
     if (a >= 0) {
       const idx = a === ARCH_X32 ? nr & ~X32_SYSCALL_BIT : nr;
       if (idx >= 0 && idx < NR_SLOTS) {
         const k = a * NR_SLOTS + idx;
-        proc.exe.counts[k]!++;
+        exe.counts[k]!++;
         if (this.seenFirst(k)) Atomics.store(this.shared, SHARED_DISTINCT, this.counters.distinct);
         const spec = this.counters.specs[k];
         if (spec !== undefined) {
           this.counters.captureArgs(k, spec, describeSyscall(archName(a), nr), this.infoU32, 8);
         }
-      } else if (this.counters.countOther(proc.exe, a, nr)) {
+      } else if (this.counters.countOther(exe, a, nr)) {
         Atomics.store(this.shared, SHARED_DISTINCT, this.counters.distinct);
       }
     }
     if (this.errnoValue !== 0) this.skipSyscall(pid);
+    else if (this.affinity?.pinned && a >= 0 && this.affinityCall(t, a, nr)) return;
     ptraceInt(PTRACE_CONT, pid, 0, 0);
+  }
+
+  /**
+   * While pinned: sched_setaffinity by the workload ends pinning (its choice wins);
+   * sched_getaffinity runs to its exit stop, where the original CPU set is written back.
+   * Returns true when the tracee was resumed here.
+   */
+  private affinityCall(t: Tracee, a: number, nr: number): boolean {
+    const i386 = a === ARCH_I386;
+    const idx = a === ARCH_X32 ? nr & ~X32_SYSCALL_BIT : nr;
+    if (idx === (i386 ? NR_SETAFFINITY_I386 : NR_SETAFFINITY)) {
+      this.unpin();
+      return false;
+    }
+    if (idx !== (i386 ? NR_GETAFFINITY_I386 : NR_GETAFFINITY)) return false;
+    const lo = this.infoU32[8 + 4]!;
+    const hi = i386 ? 0 : this.infoU32[8 + 5]!;
+    t.affinityBuf = hi * 0x100000000 + lo;
+    ptraceInt(PTRACE_SYSCALL, t.tid, 0, 0);
+    return true;
+  }
+
+  /** Syscall-exit stop of a sched_getaffinity made while pinned: report the original CPU set. */
+  private onSyscallExit(t: Tracee, pid: number): void {
+    const addr = t.affinityBuf;
+    t.affinityBuf = undefined;
+    if (
+      addr !== undefined &&
+      this.affinity &&
+      ptraceBuf(PTRACE_GET_SYSCALL_INFO, pid, SYSCALL_INFO_SIZE, this.info) > 0 &&
+      this.info[0] === SYSCALL_INFO_OP_EXIT &&
+      this.info[32] === 0
+    ) {
+      const size = this.infoI32[6]!;
+      if (size > 0) writeMemory(pid, addr, this.affinity.original.subarray(0, size));
+    }
+    ptraceInt(PTRACE_CONT, pid, 0, 0);
+  }
+
+  private unpin(): void {
+    if (!this.affinity?.pinned) return;
+    this.affinity.unpin(this.tracees.keys());
+    Atomics.store(this.shared, SHARED_PINNED, 0);
   }
 
   private seenFirst(k: number): boolean {
@@ -305,10 +378,9 @@ export class TraceLoop {
     ptraceBuf(PTRACE_SETREGS, pid, 0, this.regs);
   }
 
+  /** The launcher's exec of the workload happened: from here on everything is recorded. */
   private startWorkload(proc: Proc): void {
     proc.launcher = false;
-    // Its first call, the execve, belongs to the program it starts.
-    proc.exe = this.counters.exe(realpathOr(this.input.path));
     this.processes++;
     this.threads++;
     Atomics.store(this.shared, SHARED_PROCESSES, this.processes);
@@ -359,9 +431,12 @@ export class TraceLoop {
   private onNewChild(parent: Tracee, pid: number, event: number): void {
     if (ptraceBuf(PTRACE_GETEVENTMSG, pid, 0, this.msg) === 0) {
       const child = Number(this.msg[0]!);
-      if (child > 0 && !this.tracees.has(child)) {
+      const known = this.tracees.get(child);
+      if (known) known.announced = true;
+      else if (this.goneEarly.has(child)) this.goneEarly.delete(child);
+      else if (child > 0) {
         const tgid = readTgid(child) ?? (event === PTRACE_EVENT_CLONE ? parent.proc.tgid : child);
-        this.register(child, tgid, parent.proc.exe);
+        this.register(child, tgid, parent.proc.exe).announced = true;
       }
     }
     ptraceInt(PTRACE_CONT, pid, 0, 0);
@@ -381,10 +456,9 @@ export class TraceLoop {
       this.procs.set(tgid, proc);
       this.processes++;
       Atomics.store(this.shared, SHARED_PROCESSES, this.processes);
-    } else if (this.affinity?.pinned && !proc.launcher) {
+    } else if (!proc.launcher) {
       // A second thread in one process: pinning would serialise it, so let everything run free.
-      this.affinity.unpin(this.tracees.keys());
-      Atomics.store(this.shared, SHARED_PINNED, 0);
+      this.unpin();
     }
     if (!proc.launcher) this.threads++;
     if (this.affinity && !this.affinity.pinned) this.affinity.release(tid);
@@ -395,7 +469,7 @@ export class TraceLoop {
     let slot = this.freeSlots.pop() ?? -1;
     if (slot < 0 && this.nextSlot < SHARED_CAPACITY) slot = this.nextSlot++;
     if (slot >= 0) Atomics.store(this.shared, slot, tid);
-    const t: Tracee = { tid, proc, slot };
+    const t: Tracee = { tid, proc, slot, announced: false };
     this.tracees.set(tid, t);
     if (this.aborted) kill(tid, SIGKILL);
     return t;
@@ -403,6 +477,7 @@ export class TraceLoop {
 
   private removeTracee(t: Tracee): void {
     this.tracees.delete(t.tid);
+    if (!t.announced) this.goneEarly.add(t.tid);
     if (t.slot >= 0) {
       Atomics.store(this.shared, t.slot, 0);
       this.freeSlots.push(t.slot);
@@ -418,7 +493,10 @@ export class TraceLoop {
         const old = this.tracees.get(former);
         if (old) {
           this.removeTracee(old);
-          if (!t) t = this.addTracee(pid, old.proc);
+          if (!t) {
+            t = this.addTracee(pid, old.proc);
+            t.announced = true;
+          }
         }
       }
     }

@@ -25,8 +25,6 @@ export interface Launched {
   readonly statusFd: number;
 }
 
-const O_NONBLOCK = 0o4000;
-
 function errnoName(err: number): string {
   for (const [name, value] of Object.entries(osConstants.errno)) if (value === err) return name;
   return `errno ${err}`;
@@ -41,7 +39,7 @@ function makePipe(flags: number): [number, number] {
 /** Spawns the launcher, seizes it and sends it the job. Throws ProfilerError when ptrace is refused. */
 export function launch(input: WorkerInput, beforeSeize: (pid: number) => void): Launched {
   const [jobRead, jobWrite] = makePipe(O_CLOEXEC);
-  const [statusRead, statusWrite] = makePipe(O_CLOEXEC | O_NONBLOCK);
+  const [statusRead, statusWrite] = makePipe(O_CLOEXEC);
   // Node marks 0-2 close-on-exec at start-up (DESIGN fact 3); posix_spawn would close them.
   for (const fd of [0, 1, 2]) fcntlInt(fd, F_SETFD, 0);
   const fa = new Uint8Array(256);
@@ -69,6 +67,19 @@ export function launch(input: WorkerInput, beforeSeize: (pid: number) => void): 
     throw new ProfilerError('INTERNAL', `cannot start the launcher (${input.nodePath}): ${errnoName(rc)}`);
   }
   const pid = pidBuf[0]!;
+  // Seize only once the launcher runs: posix_spawn returns in the middle of its execve of node,
+  // and seizing there would report that exec as if it were the workload's.
+  const ready = Buffer.alloc(1);
+  let n = 0;
+  try {
+    n = readSync(statusRead, ready, 0, 1, null);
+  } catch {}
+  if (n !== 1 || ready[0] !== 0x52 /* 'R' */) {
+    waitpid(pid, new Int32Array(1), 0);
+    close(jobWrite);
+    close(statusRead);
+    throw new ProfilerError('INTERNAL', `the launcher (${input.launcherPath}) did not start`);
+  }
   beforeSeize(pid);
   if (ptraceInt(PTRACE_SEIZE, pid, 0, TRACE_OPTIONS) !== 0) {
     const err = errno();

@@ -1,0 +1,58 @@
+// Ground truth for the tracer tests: what `strace -f` says a command calls.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import type { Arch } from '../../src/arch/index.js';
+
+/** Syscall names per arch from `strace -f -qq` output (personality switches tracked per pid). */
+export function parseStrace(text: string): Record<'x86_64' | 'i386' | 'x32', Set<string>> {
+  const out = { x86_64: new Set<string>(), i386: new Set<string>(), x32: new Set<string>() };
+  const mode = new Map<string, 'x86_64' | 'i386' | 'x32'>();
+  for (const line of text.split('\n')) {
+    const personality = /^(?:\d+\s+)?\[ Process PID=(\d+) runs in (64 bit|32 bit|x32) mode\. \]/.exec(line);
+    if (personality) {
+      const m = personality[2] === '64 bit' ? 'x86_64' : personality[2] === '32 bit' ? 'i386' : 'x32';
+      mode.set(personality[1]!, m);
+      continue;
+    }
+    const call = /^(\d+)\s+(?:<\.\.\. ([\w]+) resumed>|([\w]+)\()/.exec(line);
+    if (!call) continue;
+    const name = call[2] ?? call[3]!;
+    out[mode.get(call[1]!) ?? 'x86_64'].add(name);
+  }
+  return out;
+}
+
+/** Runs `argv` under `strace -f -qq` and returns the syscall names it saw, per arch. */
+export async function straceSyscalls(
+  argv: readonly string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<Record<'x86_64' | 'i386' | 'x32', Set<string>>> {
+  const dir = mkdtempSync(join(tmpdir(), 'strace-'));
+  try {
+    const log = join(dir, 'log');
+    await execa('strace', ['-f', '-qq', '-o', log, ...argv], {
+      reject: false,
+      stdin: 'ignore',
+      ...(opts.cwd ? { cwd: opts.cwd } : {}),
+      ...(opts.env ? { env: opts.env, extendEnv: false } : {}),
+    });
+    return parseStrace(readFileSync(log, 'utf8'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Names recorded for one arch. */
+export function recordedNames(rec: { syscalls: Partial<Record<Arch, Record<string, unknown>>> }, arch: Arch) {
+  return new Set(Object.keys(rec.syscalls[arch] ?? {}));
+}
+
+/** Sorted symmetric difference, for readable failures. */
+export function setDiff(recorded: Set<string>, truth: Set<string>) {
+  return {
+    onlyRecorded: [...recorded].filter((n) => !truth.has(n)).sort(),
+    onlyStrace: [...truth].filter((n) => !recorded.has(n)).sort(),
+  };
+}
