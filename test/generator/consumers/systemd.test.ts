@@ -1,0 +1,36 @@
+// systemd's own parser accepts the drop-in: `systemd-analyze verify` on a unit that includes it
+// reports every syscall name, architecture or errno it cannot parse.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { emitPolicy } from '../../../src/generator/emit/index.js';
+import { loadPolicy } from '../../../src/generator/input/load.js';
+import { DEFAULT_GENERATE_OPTIONS } from '../../../src/generator/policy/options.js';
+import { samplePolicy } from '../emit/support.js';
+import { MOBY_PATH } from '../input/paths.js';
+
+async function verify(dropIn: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'profile-systemd-'));
+  const unit = join(dir, 'profile-test.service');
+  writeFileSync(unit, `[Unit]\nDescription=profile test\n${dropIn}ExecStart=/bin/true\n`);
+  return execa('systemd-analyze', ['verify', unit], { reject: false });
+}
+
+describe('systemd output', () => {
+  it.each([
+    ['moby-default (errno default)', () => loadPolicy([MOBY_PATH], DEFAULT_GENERATE_OPTIONS)],
+    ['a recording (kill default)', samplePolicy],
+  ])('%s passes systemd-analyze verify', async (_name, make) => {
+    const text = emitPolicy(make(), 'systemd') as string;
+    const r = await verify(text);
+    expect(r.stderr).not.toMatch(/Failed to parse|Unknown|ignoring/i);
+    expect(r.exitCode).toBe(0);
+  });
+
+  it('the check can fail: a bogus syscall name is reported', async () => {
+    const r = await verify('[Service]\nSystemCallFilter=read bogus_call\n');
+    expect(r.stderr).toMatch(/Failed to parse system call, ignoring: bogus_call/);
+  });
+});
