@@ -14,7 +14,7 @@ export interface GenerateOptions {
   readonly defaultAction: Action;
   /** syscall name → errno it returns instead of running (e.g. clone3 → ENOSYS). */
   readonly errnoOverrides: ReadonlyMap<string, number>;
-  /** Add BASELINE_SYSCALLS (rt_sigreturn, restart_syscall, exit, exit_group). */
+  /** Add BASELINE_SYSCALLS (rt_sigreturn, restart_syscall, exit, exit_group, sched_yield). */
   readonly baseline: boolean;
   /** Which argument values to pin to those observed (see from-recordings.ts). */
   readonly args: ArgsMode;

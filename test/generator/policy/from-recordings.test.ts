@@ -40,6 +40,7 @@ describe('policyFromRecordings', () => {
       'read',
       'restart_syscall',
       'rt_sigreturn',
+      'sched_yield',
       'write',
     ]);
     expect(call(p, 'read')).toBe('allow');
@@ -50,7 +51,7 @@ describe('policyFromRecordings', () => {
     expect(nrs).toEqual([...nrs].sort((x, y) => x - y));
   });
 
-  it('--no-baseline leaves out rt_sigreturn, restart_syscall, exit and exit_group', () => {
+  it('--no-baseline leaves out rt_sigreturn, restart_syscall, exit, exit_group and sched_yield', () => {
     const p = policyFromRecordings(
       [makeRecording({ syscalls: { x86_64: ['read'] } })],
       opts({ baseline: false }),
