@@ -31,7 +31,7 @@ function expectSameBehaviour(a: Policy, b: Policy, arches: readonly Arch[]): voi
     for (const r of a.rules[arch] ?? [])
       for (const c of r.conditions)
         for (const v of [c.value, c.valueTwo ?? 0n])
-          [v, v + 1n, v - 1n].forEach((x) => samples.add(x & ((1n << 64n) - 1n)));
+          for (const x of [v, v + 1n, v - 1n]) samples.add(x & ((1n << 64n) - 1n));
   let checked = 0;
   for (const arch of arches) {
     for (let i = 0; i < 480; i++) {

@@ -123,9 +123,9 @@ describe('parseDockerProfile semantics', () => {
       {
         names: ['ioctl'],
         action: 'SCMP_ACT_ALLOW',
-        args: [{ index: 1, value: 18446744073709551615, op: 'SCMP_CMP_EQ' }],
+        args: [{ index: 1, value: 12345, op: 'SCMP_CMP_EQ' }],
       },
-    ]).replace('18446744073709552000', '18446744073709551615');
+    ]).replace('12345', '18446744073709551615');
     const p = parseDockerProfile(text, 'p.json', opts());
     expect(p.rules.x86_64![0]!.conditions[0]!.value).toBe(0xffffffffffffffffn);
   });
