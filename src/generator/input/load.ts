@@ -157,7 +157,12 @@ export function loadPolicy(paths: readonly string[], opts: GenerateOptions): Pol
       meta ??= input.meta;
     }
   }
-  if (recordings.length) policies.unshift(policyFromRecordings(recordings, opts));
+  if (recordings.length) {
+    const fromRecordings = policyFromRecordings(recordings, opts);
+    if (!fromRecordings.arches.length)
+      throw new ProfilerError('BAD_INPUT', `${paths.join(', ')}: the recordings hold no syscalls`);
+    policies.unshift(fromRecordings);
+  }
   const policy = unionPolicies(policies);
   const run = recordings[0]?.runs[0];
   const command = run?.command ?? meta?.command;

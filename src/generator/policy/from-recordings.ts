@@ -114,12 +114,13 @@ const ALLOW: Action = { kind: 'allow' };
 /**
  * The Policy allowing the union of what `recs` saw, plus the baseline and runtime sets.
  * Rules are sorted by syscall number; a syscall with argument rules gets one rule per allowed value.
- * Syscalls with `truncated` argument lists are never restricted.
+ * Syscalls with `truncated` argument lists are never restricted. Recordings without any syscall
+ * (and no `opts.arches`) give a policy with no arches.
  */
 export function policyFromRecordings(recs: readonly Recording[], opts: GenerateOptions): Policy {
   if (!recs.length) throw new ProfilerError('USAGE', 'no recordings to build a policy from');
+  // Recordings of drift (check/complain) may hold nothing: that is an empty policy, not an error.
   const arches = opts.arches ? [...opts.arches] : recordedArches(recs);
-  if (!arches.length) throw new ProfilerError('BAD_INPUT', 'the recordings hold no syscalls');
   const extra = new Set<string>(opts.baseline ? BASELINE_SYSCALLS : []);
   const runtime = new Set(runtimeSyscalls(opts.runtime, opts.noNewPrivileges));
   const rules: Partial<Record<Arch, Rule[]>> = {};

@@ -100,6 +100,10 @@ describe('loadPolicy', () => {
     expect(kind(p, 'mount')).toBe('kill-process');
     expect(p.provenance).toMatchObject({ sources: [a, b, c], command: ['/bin/cat'] });
   });
+  it('refuses to generate from recordings without any syscall', () => {
+    const empty = file('empty-rec.json', JSON.stringify(makeRecording({ syscalls: {} })));
+    expect(() => loadPolicy([empty], opts)).toThrow(/empty-rec\.json: the recordings hold no syscalls/);
+  });
   it('adds the runtime set and errno overrides to converted profiles when asked', () => {
     const c = file('p2.json', JSON.stringify(SECCOMP));
     const p = loadPolicy([c], { ...opts, runtime: 'runc', errnoOverrides: new Map([['read', 5]]) });

@@ -227,3 +227,11 @@ describe('policyFromRecordings', () => {
     });
   });
 });
+
+describe('empty recordings', () => {
+  it('give a policy without arches (drift recordings may hold nothing)', () => {
+    const p = policyFromRecordings([makeRecording({ syscalls: {} })], opts());
+    expect(p.arches).toEqual([]);
+    expect(p.rules).toEqual({});
+  });
+});
