@@ -1,7 +1,5 @@
 // `profile check`: fail (exit 1) when a command makes syscalls its committed profile does not allow.
 import type { Command } from 'commander';
-import { check } from '../../src/enforcer/check.js';
-import { formatCheck } from '../../src/enforcer/report.js';
 import { action } from '../run.js';
 import { jsonLine } from './json.js';
 
@@ -22,6 +20,9 @@ export function registerCheck(program: Command): void {
     .passThroughOptions()
     .action(
       action(async (command: string[], flags: CheckFlags) => {
+        // Loaded on use: start-up time counts against check's overhead budget.
+        const { check } = await import('../../src/enforcer/check.js');
+        const { formatCheck } = await import('../../src/enforcer/report.js');
         const result = await check({ profile: flags.profile, command, update: flags.update === true });
         process.stderr.write(formatCheck(result));
         if (flags.json) process.stdout.write(jsonLine(result));

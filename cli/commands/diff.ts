@@ -1,7 +1,5 @@
 // `profile diff A B`: syscalls and argument rules added or removed, per arch.
 import type { Command } from 'commander';
-import { formatDiff } from '../../src/enforcer/diff.js';
-import { diff } from '../../src/enforcer/inspect.js';
 import { action } from '../run.js';
 import { jsonPretty } from './json.js';
 
@@ -14,6 +12,8 @@ export function registerDiff(program: Command): void {
     .option('--json', 'print the diff as JSON')
     .action(
       action(async (a: string, b: string, flags: { json?: boolean }) => {
+        const { formatDiff } = await import('../../src/enforcer/diff.js');
+        const { diff } = await import('../../src/enforcer/inspect.js');
         const result = await diff(a, b);
         process.stdout.write(flags.json ? jsonPretty(result) : formatDiff(result, { a, b }));
         return result.identical ? 0 : 1;

@@ -1,7 +1,5 @@
 // `profile enforce`: run a workload under a profile's real filter; `--complain` lists every violation.
 import type { Command } from 'commander';
-import { enforce } from '../../src/enforcer/enforce.js';
-import { formatEnforce } from '../../src/enforcer/report.js';
 import { action } from '../run.js';
 import { jsonLine } from './json.js';
 
@@ -26,6 +24,9 @@ export function registerEnforce(program: Command): void {
     .passThroughOptions()
     .action(
       action(async (command: string[], flags: EnforceFlags) => {
+        // Loaded on use: start-up time is part of what `enforce`/`check` cost.
+        const { enforce } = await import('../../src/enforcer/enforce.js');
+        const { formatEnforce } = await import('../../src/enforcer/report.js');
         const result = await enforce({
           profile: flags.profile,
           command,

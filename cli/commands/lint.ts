@@ -1,7 +1,5 @@
 // `profile lint P`: flag dangerous allowances, one line each; `--strict` makes findings fail.
 import type { Command } from 'commander';
-import { lint } from '../../src/enforcer/inspect.js';
-import { formatFindings } from '../../src/enforcer/lint.js';
 import { EXIT } from '../../src/errors.js';
 import { action } from '../run.js';
 import { jsonPretty } from './json.js';
@@ -15,6 +13,8 @@ export function registerLint(program: Command): void {
     .option('--json', 'print the findings as JSON')
     .action(
       action(async (profile: string, flags: { strict?: boolean; json?: boolean }) => {
+        const { formatFindings } = await import('../../src/enforcer/lint.js');
+        const { lint } = await import('../../src/enforcer/inspect.js');
         const findings = await lint(profile);
         process.stdout.write(flags.json ? jsonPretty(findings) : formatFindings(findings, profile));
         return flags.strict && findings.length > 0 ? EXIT.failure : EXIT.ok;

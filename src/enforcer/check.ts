@@ -59,7 +59,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   const clean = drift.length === 0;
   let updated = false;
   if (!clean && options.update) {
-    writeWidenedProfile(profile, result.recording, options.profile, options.generate);
+    await writeWidenedProfile(profile, result.recording, options.profile, options.generate);
     updated = true;
   }
   return {

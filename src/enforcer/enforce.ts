@@ -119,7 +119,7 @@ export async function enforce(options: EnforceOptions): Promise<EnforceResult> {
     ];
     let fixed: string | undefined;
     if (options.fix) {
-      writeWidenedProfile(profile, result.recording, options.fix, options.generate);
+      await writeWidenedProfile(profile, result.recording, options.fix, options.generate);
       fixed = options.fix;
     }
     return {

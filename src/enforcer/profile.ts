@@ -1,10 +1,9 @@
 // A profile file as the enforcer sees it: its kind, its Policy, and the command it remembers.
 // Parsing is the generator's job (loadInput); this module adds the checks that make a profile
 // usable on this machine, and writes widened profiles back in their own format.
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { type Arch, nativeArch } from '../arch/index.js';
 import { ProfilerError } from '../errors.js';
-import { emitPolicy } from '../generator/emit/index.js';
 import { loadInput } from '../generator/input/load.js';
 import { policyFromRecordings } from '../generator/policy/from-recordings.js';
 import { DEFAULT_GENERATE_OPTIONS, type GenerateOptions } from '../generator/policy/options.js';
@@ -85,11 +84,16 @@ export function assertRunnable(profile: Pick<LoadedProfile, 'path' | 'policy'>):
   }
 }
 
+function sawAnything(rec: Recording): boolean {
+  return Object.values(rec.syscalls).some((calls) => calls && Object.keys(calls).length > 0);
+}
+
 /**
  * `policy` widened to also allow what `seen` recorded (argument rules as generate would write them):
  * new rules go after the existing ones of their syscall, so everything allowed before stays allowed.
  */
 export function widenPolicy(policy: Policy, seen: Recording, options: Partial<GenerateOptions> = {}): Policy {
+  if (!sawAnything(seen)) return policy;
   const extra = policyFromRecordings([seen], {
     ...DEFAULT_GENERATE_OPTIONS,
     ...options,
@@ -109,18 +113,27 @@ export function widenPolicy(policy: Policy, seen: Recording, options: Partial<Ge
   return { ...policy, arches, rules };
 }
 
-/** Writes `profile` widened by `seen` to `out`, atomically, in the profile's own format. */
-export function writeWidenedProfile(
+/**
+ * Writes `profile` widened by `seen` to `out`, atomically, in the profile's own format.
+ * The emitters load lazily: `check` on a clean run never needs them (start-up time counts there).
+ */
+export async function writeWidenedProfile(
   profile: LoadedProfile,
   seen: Recording,
   out: string,
   options: Partial<GenerateOptions> = {},
-): void {
+): Promise<void> {
+  if (!sawAnything(seen)) {
+    // Nothing to add: OUT is the profile as it was, byte for byte.
+    writeFileAtomic(out, readFileSync(profile.path));
+    return;
+  }
   if (profile.kind === 'recording') {
     const merged = mergeRecordings(profile.recording ? [profile.recording, seen] : [seen]);
     writeFileAtomic(out, `${JSON.stringify(merged, null, 2)}\n`);
     return;
   }
+  const { emitPolicy } = await import('../generator/emit/index.js');
   const content = emitPolicy(widenPolicy(profile.policy, seen, options), profile.kind);
   writeFileAtomic(out, content);
 }
