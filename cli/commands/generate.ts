@@ -1,4 +1,5 @@
 // `profile generate [INPUT…] --format F [-o FILE]`: argument parsing and printing only.
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ProfilerError } from '../../src/errors.js';
 import { FORMATS, generate, isBinaryFormat, parseFormat } from '../../src/generator/index.js';
@@ -27,6 +28,8 @@ interface GenerateFlags {
   kernel?: string;
 }
 
+const DEFAULT_RECORDING = 'recording.json';
+
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 export function registerGenerate(program: Command): void {
@@ -34,8 +37,8 @@ export function registerGenerate(program: Command): void {
     .command('generate')
     .description('Turn recordings or Docker/OCI/BPF profiles into a seccomp profile in any format')
     .argument(
-      '<inputs...>',
-      'recordings, Docker/OCI profile JSON or raw BPF filters (kind detected from content)',
+      '[inputs...]',
+      'recordings, Docker/OCI profile JSON or raw BPF filters (kind detected from content); default: recording.json',
     )
     .option('-f, --format <format>', `output format: ${FORMATS.join(', ')}`, 'docker')
     .option('-o, --output <file>', 'write here (atomically) instead of stdout')
@@ -69,6 +72,15 @@ export function registerGenerate(program: Command): void {
     .action(
       action(async (inputs: string[], flags: GenerateFlags) => {
         const format = parseFormat(flags.format);
+        if (!inputs.length) {
+          // `profile record` writes recording.json by default: record, then generate, no names needed.
+          if (!existsSync(DEFAULT_RECORDING))
+            throw new ProfilerError(
+              'USAGE',
+              `no inputs given and no ${DEFAULT_RECORDING} here: name a recording, a profile or a BPF filter`,
+            );
+          inputs = [DEFAULT_RECORDING];
+        }
         if (flags.kernel) parseKernelVersion(flags.kernel);
         if (isBinaryFormat(format) && !flags.output && process.stdout.isTTY)
           throw new ProfilerError(

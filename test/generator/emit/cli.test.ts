@@ -92,6 +92,19 @@ describe('profile generate', () => {
     expect(text(r.stderr)).toMatch(/unknown syscall `opne` \(did you mean open/);
   });
 
+  it('reads recording.json from the current directory when no input is named', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'profile-cli-cwd-'));
+    const none = await execa('node', [CLI, 'generate'], { cwd, reject: false });
+    expect(none.exitCode).toBe(EXIT.usage);
+    expect(none.stderr).toBe(
+      'profile: no inputs given and no recording.json here: name a recording, a profile or a BPF filter',
+    );
+    writeFileSync(join(cwd, 'recording.json'), readFileSync(recording));
+    const r = await execa('node', [CLI, 'generate', '--format', 'systemd'], { cwd, reject: false });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('Sources: recording.json');
+  });
+
   it('checks that -o is writable before doing any work', async () => {
     const out = join(dir, 'no-such-dir', 'x.json');
     const r = await profile([join(dir, 'missing-input.json'), '-o', out]);
