@@ -6,11 +6,13 @@ import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_ARCH, X32_SYSCALL_BIT } from '../../../src/arch/index.js';
 import { runFilter } from '../../../src/generator/bpf/interpreter.js';
+import { emitPolicy } from '../../../src/generator/emit/index.js';
 import { loadPolicy } from '../../../src/generator/input/load.js';
 import { evaluatePolicy } from '../../../src/generator/policy/evaluate.js';
 import { DEFAULT_GENERATE_OPTIONS } from '../../../src/generator/policy/options.js';
-import { actionValue } from '../../../src/generator/policy/types.js';
+import { actionValue, type Policy } from '../../../src/generator/policy/types.js';
 import { seccompData } from '../../../src/generator/seccomp/data.js';
+import { samplePolicy } from '../emit/support.js';
 import { generateFor, prepareWorkload, type Workload } from './support.js';
 
 let w: Workload;
@@ -37,41 +39,53 @@ describe('libseccomp C output', () => {
   });
 
   it("builds a filter that decides like the policy (libseccomp's exported BPF, interpreted)", async () => {
-    const harness = join(w.dir, 'export.c');
-    writeFileSync(
-      harness,
-      `#include "${source}"\nint main(void) {\n  scmp_filter_ctx ctx = profile_build();\n  if (!ctx) return 1;\n  return seccomp_export_bpf(ctx, 1) < 0;\n}\n`,
-    );
-    const exe = join(w.dir, 'export');
-    await execa('gcc', [harness, '-lseccomp', '-o', exe]);
-    const { stdout } = await execa(exe, [], { encoding: 'buffer' });
-    const bytes = new Uint8Array(stdout);
-    const program = [];
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    for (let off = 0; off < bytes.length; off += 8)
-      program.push({
-        code: view.getUint16(off, true),
-        jt: bytes[off + 2]!,
-        jf: bytes[off + 3]!,
-        k: view.getUint32(off + 4, true),
-      });
     const policy = loadPolicy([w.recording], DEFAULT_GENERATE_OPTIONS);
     expect(readFileSync(source, 'utf8')).toContain('SCMP_ACT_KILL_PROCESS');
-    let compared = 0;
-    for (const [auditArch, base] of [
-      [AUDIT_ARCH.x86_64, 0],
-      [AUDIT_ARCH.x86_64, X32_SYSCALL_BIT],
-      [AUDIT_ARCH.i386, 0],
-    ] as const) {
-      for (let i = 0; i < 460; i++) {
-        for (const arg of [0n, 1n, 3n, 7n, 0x10000000n]) {
-          const input = { auditArch, nr: base + i, args: [arg, arg, arg, arg, arg, arg] };
-          const want = actionValue(evaluatePolicy(policy, input)) >>> 0;
-          expect(runFilter(program, seccompData(input)) >>> 0, `arch ${auditArch} nr ${base + i}`).toBe(want);
-          compared++;
-        }
-      }
-    }
-    expect(compared).toBe(3 * 460 * 5);
+    expect(await compareExported(source, policy, 'recorded')).toBe(3 * 460 * 5);
+  });
+
+  it('keeps per-ABI rules, argument conditions and errno overrides (two ABIs)', async () => {
+    const policy = samplePolicy();
+    const file = join(w.dir, 'sample.c');
+    writeFileSync(file, emitPolicy(policy, 'libseccomp') as string);
+    expect(await compareExported(file, policy, 'sample')).toBe(3 * 460 * 5);
   });
 });
+
+/** Exports libseccomp's BPF for `source` and checks it against `policy` on every nr of 3 ABIs. */
+async function compareExported(source: string, policy: Policy, name: string): Promise<number> {
+  const harness = join(w.dir, `export-${name}.c`);
+  writeFileSync(
+    harness,
+    `#include "${source}"\nint main(void) {\n  scmp_filter_ctx ctx = profile_build();\n  if (!ctx) return 1;\n  return seccomp_export_bpf(ctx, 1) < 0;\n}\n`,
+  );
+  const exe = join(w.dir, `export-${name}`);
+  await execa('gcc', [harness, '-lseccomp', '-o', exe]);
+  const { stdout } = await execa(exe, [], { encoding: 'buffer' });
+  const bytes = new Uint8Array(stdout);
+  const program = [];
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let off = 0; off < bytes.length; off += 8)
+    program.push({
+      code: view.getUint16(off, true),
+      jt: bytes[off + 2]!,
+      jf: bytes[off + 3]!,
+      k: view.getUint32(off + 4, true),
+    });
+  let compared = 0;
+  for (const [auditArch, base] of [
+    [AUDIT_ARCH.x86_64, 0],
+    [AUDIT_ARCH.x86_64, X32_SYSCALL_BIT],
+    [AUDIT_ARCH.i386, 0],
+  ] as const) {
+    for (let i = 0; i < 460; i++) {
+      for (const arg of [0n, 1n, 3n, 7n, 0x10000000n]) {
+        const input = { auditArch, nr: base + i, args: [arg, arg, arg, arg, arg, arg] };
+        const want = actionValue(evaluatePolicy(policy, input)) >>> 0;
+        expect(runFilter(program, seccompData(input)) >>> 0, `arch ${auditArch} nr ${base + i}`).toBe(want);
+        compared++;
+      }
+    }
+  }
+  return compared;
+}
