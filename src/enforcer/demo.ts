@@ -9,6 +9,7 @@ import { generate } from '../generator/index.js';
 import { writeRecording } from '../recording/io.js';
 import { trace } from '../tracer/index.js';
 import { enforce } from './enforce.js';
+import { lint } from './inspect.js';
 import { describeCall } from './report.js';
 
 /** The bundled workload's directory: <package>/demo, from src/enforcer or dist/src/enforcer. */
@@ -48,7 +49,8 @@ export async function runDemo(
   const recording = join(work, 'recording.json');
   writeRecording(recording, recorded.recording);
   const distinct = Object.keys(recorded.recording.syscalls.x86_64 ?? {}).length;
-  step('record', `${shown}: ${distinct} distinct syscalls, ${seconds(t0)} → ${recording}`);
+  print(`profile demo: ${shown}  (files in ${work})`);
+  step('record', `${distinct} distinct syscalls in ${seconds(t0)} → recording.json`);
 
   const docker = join(work, 'seccomp.json');
   const bpf = join(work, 'seccomp.bpf');
@@ -56,13 +58,20 @@ export async function runDemo(
   const rules = gen.policy.rules.x86_64?.length ?? 0;
   await generate({ inputs: [recording], format: 'bpf', output: bpf });
   const insns = readFileSync(bpf).length / 8;
-  step('generate', `docker → ${docker} (${rules} rules, default kill-process)`);
-  step('', `bpf    → ${bpf} (${insns} instructions)`);
+  step('generate', `seccomp.json (docker, ${rules} rules, default kill-process)`);
+  step('', `seccomp.bpf  (raw BPF, ${insns} instructions)`);
+  const findings = await lint(docker);
+  step(
+    'lint',
+    findings.length
+      ? `${findings.length} finding(s): ${findings.map((f) => f.check).join(', ')}`
+      : 'no dangerous allowances',
+  );
 
   const expected = readFileSync(join(work, 'recorded.txt'), 'utf8');
   for (const [label, profile] of [
-    ['docker', docker],
-    ['bpf', bpf],
+    ['seccomp.json', docker],
+    ['seccomp.bpf ', bpf],
   ] as const) {
     t0 = performance.now();
     const out = `enforced-${label}.txt`;
@@ -71,20 +80,21 @@ export async function runDemo(
     ok &&= result.exitCode === 0 && same;
     step(
       'enforce',
-      `under ${label}: exit ${result.exitCode}, output ${same ? 'identical' : 'DIFFERENT'} (${seconds(t0)})`,
+      `${label}: exit ${result.exitCode}, output ${same ? 'identical to the recorded run' : 'DIFFERENT'} (${seconds(t0)})`,
     );
   }
 
   print('');
-  print(`Now the same workload with --phone-home: it opens a socket it never opened while recorded.`);
+  print('Now the same workload with --phone-home: it opens a socket it never opened while recorded.');
   const bad = await enforce({ profile: bpf, command: workload('bad.txt', '--phone-home') });
   const kill = bad.violations.find((v) => v.kind === 'killed');
   if (kill) {
-    step('enforce', `killed by the filter: ${describeCall(kill)}`);
+    const exe = Object.keys(kill.executables).join(', ');
     step(
-      '',
-      `pid ${kill.pid}, ${Object.keys(kill.executables).join(', ')}, ${kill.arch} syscall ${kill.nr}; exit ${bad.exitCode}`,
+      'enforce',
+      `seccomp.bpf: killed in ${kill.syscall} (${kill.arch} syscall ${kill.nr}), exit ${bad.exitCode}`,
     );
+    step('', `pid ${kill.pid} ${exe}: ${describeCall(kill)}`);
   } else {
     step('enforce', `NOT caught: exit ${bad.exitCode}`);
   }

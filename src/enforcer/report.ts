@@ -1,15 +1,16 @@
 // Text reports of enforce, complain and check results (the CLI prints these; --json prints the objects).
+import { formatArg, formatArgs } from './args.js';
 import type { CheckResult } from './check.js';
 import type { EnforceResult } from './enforce.js';
 import type { Violation } from './violations.js';
 
 /** `socket(0x2, 0x80001, 0x0, …)` for a kill, `socket domain=0x2 type=0x1` for recorded values. */
 export function describeCall(v: Violation): string {
-  if (v.args) return `${v.syscall}(${v.args.join(', ')})`;
+  if (v.args) return `${v.syscall}(${formatArgs(v.syscall, v.args)})`;
   if (!v.argValues?.length) return v.syscall;
   const values = v.argValues.map((a) =>
     Object.entries(a)
-      .map(([k, x]) => `${k}=${x}`)
+      .map(([k, x]) => `${k}=${formatArg(v.syscall, k, BigInt(x))}`)
       .join(' '),
   );
   return `${v.syscall} [${values.join(' | ')}]`;
