@@ -62,7 +62,6 @@ export function emitSystemd(policy: Policy): string {
   const def = policy.defaultAction;
   let errno = '';
   if (def.kind === 'errno') errno = `SystemCallErrorNumber=${errnoName(def.errno)}`;
-  else if (def.kind === 'log') errno = 'SystemCallLog=~';
   else if (def.kind !== 'kill-process')
     out.push(
       '#',
@@ -73,7 +72,8 @@ export function emitSystemd(policy: Policy): string {
     out.push('#', '# Default action log: systemd logs and allows everything not listed (SystemCallLog=).');
   out.push('', '[Service]');
   out.push(`SystemCallArchitectures=${policy.arches.map((a) => SYSTEMD_ARCH[a]).join(' ')}`);
-  if (def.kind === 'log') out.push(errno);
+  // Default log: nothing is filtered; SystemCallLog=~LIST logs every call except the listed ones.
+  if (def.kind === 'log') out.push(...wrap('SystemCallLog=~', [...allowed].sort()));
   else {
     out.push(...wrap('SystemCallFilter=', [...allowed].sort()));
     if (errno) out.push(errno);

@@ -22,6 +22,7 @@ describe('systemd output', () => {
   it.each([
     ['moby-default (errno default)', () => loadPolicy([MOBY_PATH], DEFAULT_GENERATE_OPTIONS)],
     ['a recording (kill default)', samplePolicy],
+    ['a recording (log default)', () => ({ ...samplePolicy(), defaultAction: { kind: 'log' } as const })],
   ])('%s passes systemd-analyze verify', async (_name, make) => {
     const text = emitPolicy(make(), 'systemd') as string;
     const r = await verify(text);
