@@ -419,7 +419,7 @@ export class TraceLoop {
     }
     return {
       kind,
-      pid,
+      pid: t.proc.tgid,
       executable: t.proc.exe.path,
       arch,
       nr,

@@ -29,6 +29,7 @@ export const SHARED_CAPACITY = SHARED_SLOTS + 32768;
 /** A syscall the filter acted on in-kernel (kill, or trap that raised SIGSYS). */
 export interface FilterEvent {
   readonly kind: 'killed' | 'trapped';
+  /** Process id (thread-group id) of the caller. */
   readonly pid: number;
   readonly executable: string;
   readonly arch: Arch;

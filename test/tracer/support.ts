@@ -2,6 +2,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import type { Arch } from '../../src/arch/index.js';
 
@@ -55,4 +56,37 @@ export function setDiff(recorded: Set<string>, truth: Set<string>) {
     onlyRecorded: [...recorded].filter((n) => !truth.has(n)).sort(),
     onlyStrace: [...truth].filter((n) => !recorded.has(n)).sort(),
   };
+}
+
+/** The compiled CLI (tests run after `npm run build`). */
+export const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+
+/** The real python3 binary (not a pyenv shim, whose bash wrapper would be traced too). */
+export async function realPython(): Promise<string> {
+  return (await execa('python3', ['-c', 'import sys; print(sys.executable)'])).stdout.trim();
+}
+
+/** Compiles a C fixture from test/fixtures/tracer into `dir`; returns the binary's path. */
+export async function compileFixture(name: string, dir: string): Promise<string> {
+  const src = fileURLToPath(new URL(`../fixtures/tracer/${name}.c`, import.meta.url));
+  const out = join(dir, name);
+  await execa('gcc', ['-O1', '-no-pie', '-pthread', '-o', out, src]);
+  return out;
+}
+
+/** Path of a script fixture in test/fixtures/tracer. */
+export function fixture(name: string): string {
+  return fileURLToPath(new URL(`../fixtures/tracer/${name}`, import.meta.url));
+}
+
+/** Runs `profile record` through the CLI (same stdio set-up as straceSyscalls). */
+export async function recordCli(
+  argv: readonly string[],
+  opts: { output: string; cwd?: string; flags?: readonly string[] },
+) {
+  return execa(process.execPath, [CLI, 'record', '-q', '-o', opts.output, ...(opts.flags ?? []), ...argv], {
+    reject: false,
+    stdin: 'ignore',
+    ...(opts.cwd ? { cwd: opts.cwd } : {}),
+  });
 }
