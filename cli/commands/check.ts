@@ -1,6 +1,7 @@
 // `profile check`: fail (exit 1) when a command makes syscalls its committed profile does not allow.
 import type { Command } from 'commander';
 import { action } from '../run.js';
+import { withInterrupt } from './interrupt.js';
 import { jsonLine } from './json.js';
 
 interface CheckFlags {
@@ -23,7 +24,9 @@ export function registerCheck(program: Command): void {
         // Loaded on use: start-up time counts against check's overhead budget.
         const { check } = await import('../../src/enforcer/check.js');
         const { formatCheck } = await import('../../src/enforcer/report.js');
-        const result = await check({ profile: flags.profile, command, update: flags.update === true });
+        const result = await withInterrupt((signal) =>
+          check({ profile: flags.profile, command, update: flags.update === true, signal }),
+        );
         process.stderr.write(formatCheck(result));
         if (flags.json) process.stdout.write(jsonLine(result));
         return result.exitCode;

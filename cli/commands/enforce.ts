@@ -1,6 +1,7 @@
 // `profile enforce`: run a workload under a profile's real filter; `--complain` lists every violation.
 import type { Command } from 'commander';
 import { action } from '../run.js';
+import { withInterrupt } from './interrupt.js';
 import { jsonLine } from './json.js';
 
 interface EnforceFlags {
@@ -27,12 +28,15 @@ export function registerEnforce(program: Command): void {
         // Loaded on use: start-up time is part of what `enforce`/`check` cost.
         const { enforce } = await import('../../src/enforcer/enforce.js');
         const { formatEnforce } = await import('../../src/enforcer/report.js');
-        const result = await enforce({
-          profile: flags.profile,
-          command,
-          complain: flags.complain === true || flags.fix !== undefined,
-          ...(flags.fix ? { fix: flags.fix } : {}),
-        });
+        const result = await withInterrupt((signal) =>
+          enforce({
+            signal,
+            profile: flags.profile,
+            command,
+            complain: flags.complain === true || flags.fix !== undefined,
+            ...(flags.fix ? { fix: flags.fix } : {}),
+          }),
+        );
         process.stderr.write(formatEnforce(result));
         if (flags.json) process.stdout.write(jsonLine(result));
         return result.exitCode;

@@ -111,6 +111,7 @@ export async function enforce(options: EnforceOptions): Promise<EnforceResult> {
       env: options.env,
       filter,
       onTraceStop: 'continue',
+      pin: false,
       signal: options.signal,
     });
     const violations = [
@@ -139,6 +140,8 @@ export async function enforce(options: EnforceOptions): Promise<EnforceResult> {
     env: options.env,
     filter,
     onTraceStop: errno === undefined ? 'continue' : { errno },
+    // Enforcement is a production-like run: never serialise the workload's threads.
+    pin: false,
     signal: options.signal,
   });
   const violations = [
