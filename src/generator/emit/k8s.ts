@@ -3,7 +3,7 @@
 import { stringify } from 'yaml';
 import type { Policy } from '../policy/types.js';
 import { provenanceComment, provenanceJson } from './provenance.js';
-import { toScmpProfile } from './seccomp-json.js';
+import { toScmpProfile, widenedByName } from './seccomp-json.js';
 
 /** A DNS-1123 name for metadata.name, from the recorded command when there is one. */
 function profileName(policy: Policy): string {
@@ -18,7 +18,8 @@ function profileName(policy: Policy): string {
 
 export function emitK8s(policy: Policy): string {
   const scmp = toScmpProfile(policy);
-  const prov = provenanceJson(policy);
+  const notes = widenedByName(policy);
+  const prov = provenanceJson(policy, notes);
   const doc = {
     apiVersion: 'security-profiles-operator.x-k8s.io/v1beta1',
     kind: 'SeccompProfile',
@@ -41,5 +42,5 @@ export function emitK8s(policy: Policy): string {
     scmp.defaultErrnoRet !== undefined
       ? `# The default action returns errno ${scmp.defaultErrnoRet}: SeccompProfile has no defaultErrnoRet, so runtimes use EPERM.\n`
       : '';
-  return `${provenanceComment(policy, '#')}\n${errno}${stringify(doc, { lineWidth: 0 })}`;
+  return `${provenanceComment(policy, '#', notes)}\n${errno}${stringify(doc, { lineWidth: 0 })}`;
 }

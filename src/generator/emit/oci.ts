@@ -2,8 +2,8 @@
 import { stringifyJson } from '../input/json.js';
 import type { Policy } from '../policy/types.js';
 import { provenanceJson } from './provenance.js';
-import { toScmpProfile } from './seccomp-json.js';
+import { toScmpProfile, widenedByName } from './seccomp-json.js';
 
 export function emitOci(policy: Policy): string {
-  return `${stringifyJson({ 'x-seccomp-profiler': provenanceJson(policy), ...toScmpProfile(policy) })}\n`;
+  return `${stringifyJson({ 'x-seccomp-profiler': provenanceJson(policy, widenedByName(policy)), ...toScmpProfile(policy) })}\n`;
 }

@@ -7,8 +7,11 @@ export function provenanceOf(policy: Policy): Provenance {
   return policy.provenance ?? { tool: `${TOOL_NAME} ${TOOL_VERSION}`, sources: [], options: {} };
 }
 
-/** The `"x-seccomp-profiler"` object of JSON outputs (ignored by moby's and runc's decoders). */
-export function provenanceJson(policy: Policy): Record<string, unknown> {
+/**
+ * The `"x-seccomp-profiler"` object of JSON outputs (ignored by moby's and runc's decoders).
+ * `notes` say what the format could not keep.
+ */
+export function provenanceJson(policy: Policy, notes: readonly string[] = []): Record<string, unknown> {
   const p = provenanceOf(policy);
   return {
     tool: p.tool || `${TOOL_NAME} ${TOOL_VERSION}`,
@@ -16,12 +19,13 @@ export function provenanceJson(policy: Policy): Record<string, unknown> {
     options: { ...p.options },
     ...(p.command ? { command: [...p.command] } : {}),
     ...(p.cwd ? { cwd: p.cwd } : {}),
+    ...(notes.length ? { notes: [...notes] } : {}),
   };
 }
 
 /** Provenance as comment lines (`prefix` is `#`, `//`, ` *` …), no trailing newline. */
-export function provenanceComment(policy: Policy, prefix: string): string {
-  const p = provenanceJson(policy) as {
+export function provenanceComment(policy: Policy, prefix: string, notes: readonly string[] = []): string {
+  const p = provenanceJson(policy, notes) as {
     tool: string;
     sources: string[];
     options: Record<string, string>;
@@ -34,5 +38,6 @@ export function provenanceComment(policy: Policy, prefix: string): string {
   if (opts.length) lines.push(`Options: ${opts.join(' ')}`);
   if (p.command) lines.push(`Command: ${JSON.stringify(p.command)}`);
   if (p.cwd) lines.push(`Cwd: ${p.cwd}`);
+  for (const note of notes) lines.push(`Note: ${note}`);
   return lines.map((l) => `${prefix} ${l.replace(/\*\//g, '* /')}`).join('\n');
 }

@@ -1,4 +1,5 @@
 // Policy → the seccomp object Docker/Moby, OCI and security-profiles-operator share.
+import { type Arch, syscallNumber } from '../../arch/index.js';
 import { ProfilerError } from '../../errors.js';
 import { SCMP_ARCH, SCMP_OPS } from '../input/seccomp-json.js';
 import type { Action, Condition, Policy } from '../policy/types.js';
@@ -62,6 +63,27 @@ function scmpArgs(conds: readonly Condition[]): ScmpArg[] {
     valueTwo: small(c.op === 'MASKED_EQ' ? (c.valueTwo ?? 0n) : 0n),
     op: OP_NAME[c.op],
   }));
+}
+
+/**
+ * What a by-name format (Docker/OCI/k8s/systemd) widens: syscalls the policy allows on some of its
+ * ABIs but not on others that have them. Those formats apply every name to every ABI.
+ */
+export function widenedByName(policy: Policy): string[] {
+  const notes: string[] = [];
+  const named = new Map<Arch, Set<string>>(
+    policy.arches.map((a) => [a, new Set((policy.rules[a] ?? []).map((r) => r.syscall))]),
+  );
+  for (const arch of policy.arches) {
+    const extra = new Set<string>();
+    for (const [other, names] of named)
+      if (other !== arch)
+        for (const n of names)
+          if (!named.get(arch)!.has(n) && syscallNumber(arch, n) !== undefined) extra.add(n);
+    if (extra.size)
+      notes.push(`${arch} also gets rules recorded only on other ABIs: ${[...extra].sort().join(' ')}`);
+  }
+  return notes;
 }
 
 /**

@@ -3,6 +3,7 @@
 import { errnoName, formatAction } from '../policy/options.js';
 import type { Policy } from '../policy/types.js';
 import { provenanceComment } from './provenance.js';
+import { widenedByName } from './seccomp-json.js';
 
 const SYSTEMD_ARCH = { x86_64: 'x86-64', i386: 'x86', x32: 'x32', aarch64: 'arm64' } as const;
 
@@ -35,7 +36,7 @@ export function emitSystemd(policy: Policy): string {
     }
   }
   for (const name of allowed) other.delete(name);
-  const out: string[] = [provenanceComment(policy, '#')];
+  const out: string[] = [provenanceComment(policy, '#', widenedByName(policy))];
   out.push(
     '#',
     '# Install as /etc/systemd/system/UNIT.service.d/seccomp.conf, then `systemctl daemon-reload`',
