@@ -113,6 +113,18 @@ describe('loadPolicy', () => {
       errno: 5,
     });
   });
+  it('a profile generated from a recording remembers its command and cwd (for replay)', () => {
+    const rec = file(
+      'cmd-rec.json',
+      JSON.stringify(makeRecording({ syscalls: { x86_64: ['read'] }, command: ['/bin/cat', '-n'] })),
+    );
+    for (const format of ['docker', 'oci'] as const) {
+      const out = file(`cmd.${format}.json`, emitPolicy(loadPolicy([rec], opts), format));
+      const input = loadInput(out, opts);
+      expect(input.kind).toBe('docker');
+      expect(input.kind !== 'recording' && input.meta).toEqual({ command: ['/bin/cat', '-n'], cwd: '/work' });
+    }
+  });
   it('returns the command a generated profile remembers', () => {
     const c = file(
       'meta.json',
