@@ -52,7 +52,10 @@ export function registerGenerate(program: Command): void {
       collect,
       [],
     )
-    .option('--no-baseline', 'do not add rt_sigreturn, restart_syscall, exit, exit_group')
+    .option(
+      '--no-baseline',
+      'do not add the baseline (rt_sigreturn, restart_syscall, exit, exit_group, sched_yield)',
+    )
     .option('--args <mode>', 'argument rules: none, safe, strict', 'safe')
     .option(
       '--runtime <runtime>',
