@@ -63,6 +63,21 @@ describe('profile generate', () => {
     });
   });
 
+  it('evaluates Docker includes/excludes with --caps and --kernel', async () => {
+    const names = async (args: string[]) => {
+      const r = await profile([MOBY_PATH, '--arches', 'x86_64', ...args]);
+      expect(r.exitCode).toBe(0);
+      const json = JSON.parse(text(r.stdout));
+      return json.syscalls
+        .filter((s: { action: string }) => s.action === 'SCMP_ACT_ALLOW')
+        .flatMap((s: { names: string[] }) => s.names);
+    };
+    expect(await names([])).not.toContain('mount');
+    expect(await names(['--caps', 'sys_admin'])).toContain('mount');
+    expect(await names(['--kernel', '4.7'])).not.toContain('ptrace');
+    expect(await names(['--kernel', '5.4'])).toContain('ptrace');
+  });
+
   it.each([
     [
       ['--format', 'dockr'],
