@@ -53,6 +53,16 @@ describe('enforce with one syscall missing', () => {
     expect(run.stderr).toContain('/usr/bin/cat');
   });
 
+  it('with a trap default, names the syscall from the SIGSYS siginfo', async () => {
+    const work = scratch('trap');
+    const { outputs } = await recordAndGenerate(work, CAT, ['docker'], ['--default-action', 'trap']);
+    const broken = withoutSyscalls(outputs.docker!, ['fadvise64'], join(work, 'no-fadvise.json'));
+    const run = await profile(['enforce', '--json', '--profile', broken, '--', ...CAT]);
+    expect(run.exitCode).toBe(EXIT.violation);
+    const report = jsonReport<Report>(run.stdout);
+    expect(report.violations.map((v) => [v.kind, v.syscall])).toEqual([['trapped', 'fadvise64']]);
+  });
+
   it('with an errno default, reports the refused syscall and the workload carries on', async () => {
     const work = scratch('errno');
     const { outputs } = await recordAndGenerate(work, CAT, ['docker'], ['--default-action', 'errno']);
@@ -121,6 +131,19 @@ describe('check', () => {
     expect(update.exitCode).toBe(1);
     expect(JSON.parse(readFileSync(p, 'utf8')).syscalls).toBeInstanceOf(Array);
     const now = await profile(['check', '--profile', p, '--', ...after]);
+    expect(now.exitCode, now.stderr).toBe(0);
+  });
+
+  it('--update on a recording merges what is new and keeps it a recording', async () => {
+    const work = scratch('check-rec');
+    const { recording } = await recordAndGenerate(work, before, []);
+    const drift = await profile(['check', '--update', '--profile', recording, '--', ...after]);
+    expect(drift.exitCode).toBe(1);
+    const rec = JSON.parse(readFileSync(recording, 'utf8'));
+    expect(rec.format).toBe('seccomp-profiler.recording');
+    expect(rec.syscalls.x86_64.getpgrp).toBeDefined();
+    expect(rec.runs).toHaveLength(2);
+    const now = await profile(['check', '--profile', recording, '--', ...after]);
     expect(now.exitCode, now.stderr).toBe(0);
   });
 });
