@@ -80,28 +80,30 @@ const RUNC_PRIVILEGED: readonly string[] = [
 ];
 
 /**
- * crun (C, no Go runtime) applies the filter at the end of container_init, then closes leftover fds
- * and execs. From crun's source, NOT measured: crun cannot run on this VM's cgroup layout.
+ * crun (C, no Go runtime), from crun's source (libcrun/container.c, container_init), NOT measured:
+ * crun cannot run on this VM's cgroup layout. With NNP it applies the filter last, then closes the
+ * seccomp fds, sets the umask, writes "0" to its sync pipe, closes it and execv()s.
  */
-const CRUN_NNP: readonly string[] = ['close', 'close_range', 'fcntl', 'execve', 'execveat', 'rt_sigreturn'];
+const CRUN_NNP: readonly string[] = ['close', 'umask', 'write', 'execve', 'rt_sigreturn'];
 
+/**
+ * Without NNP crun applies the filter before setgroups, chowning the std streams, dropping
+ * capabilities (libcrun_set_caps: capset, prctl bounding/ambient/keepcaps, setresuid/setresgid) and chdir.
+ */
 const CRUN_PRIVILEGED: readonly string[] = [
   ...CRUN_NNP,
+  'setgroups',
+  'fstat',
+  'newfstatat',
+  'fchown',
   'capget',
   'capset',
   'prctl',
-  'setgroups',
   'setresgid',
   'setresuid',
   'setgid',
   'setuid',
   'chdir',
-  'getcwd',
-  'openat',
-  'read',
-  'write',
-  'fstat',
-  'newfstatat',
 ];
 
 /** The syscalls `runtime` needs after loading the filter (sorted, unique; names may not exist on every ABI). */
