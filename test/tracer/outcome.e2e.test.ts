@@ -1,0 +1,221 @@
+// Exit codes and signals mirrored, interruption, job control, and the one-line errors.
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readRecording } from '../../src/recording/io.js';
+import { trace } from '../../src/tracer/index.js';
+import { CLI, realPython, recordCli } from './support.js';
+
+let dir: string;
+let n = 0;
+const out = () => join(dir, `rec-${n++}.json`);
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tracer-outcome-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Resolves once `text` appeared on the child's stdout. */
+function waitForOutput(child: ReturnType<typeof execa>, text: string): Promise<string> {
+  return new Promise((resolve) => {
+    let seen = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (seen.includes(text)) resolve(seen);
+    });
+  });
+}
+
+function procState(pid: number): string {
+  try {
+    return /^State:\s+(\S)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '?';
+  } catch {
+    return 'gone';
+  }
+}
+
+describe('exit status is mirrored', () => {
+  it.each([
+    [['sh', '-c', 'exit 3'], 3, { status: 'exited', code: 3 }],
+    [['true'], 0, { status: 'exited', code: 0 }],
+    [['sh', '-c', 'kill -SEGV $$'], 139, { status: 'signaled', signal: 'SIGSEGV', number: 11 }],
+    [['sh', '-c', 'kill -TERM $$'], 143, { status: 'signaled', signal: 'SIGTERM', number: 15 }],
+  ] as const)('%j → %i', async (argv, code, exit) => {
+    const output = out();
+    const r = await recordCli(argv, { output });
+    expect(r.exitCode).toBe(code);
+    expect(r.stderr).toBe('');
+    const rec = readRecording(output);
+    expect(rec.runs[0]?.exit).toEqual(exit);
+    expect(rec.partial).toBe(false);
+  });
+
+  it('stdout and stderr of the workload pass through; the summary goes to stderr', async () => {
+    const output = join(dir, 'summary.json');
+    const r = await execa(
+      process.execPath,
+      [CLI, 'record', '-o', output, 'sh', '-c', 'echo out; echo err >&2'],
+      {
+        reject: false,
+        stdin: 'ignore',
+      },
+    );
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toBe('out');
+    expect(r.stderr).toMatch(/^err\nprofile: \d+ distinct syscalls/);
+    expect(r.stderr).toContain(`written to ${output}`);
+  });
+
+  it('stdin passes through', async () => {
+    const output = out();
+    const r = await execa(process.execPath, [CLI, 'record', '-q', '-o', output, 'tr', 'a-z', 'A-Z'], {
+      input: 'hello',
+      reject: false,
+    });
+    expect(r.stdout).toBe('HELLO');
+  });
+});
+
+describe('interruption', () => {
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s to the profiler ends the workload and writes a partial recording', async (signal, code) => {
+    const output = out();
+    const child = execa(
+      process.execPath,
+      [CLI, 'record', '-q', '-o', output, 'sh', '-c', 'echo ready; exec sleep 60'],
+      { reject: false, stdin: 'ignore' },
+    );
+    await waitForOutput(child, 'ready');
+    child.kill(signal);
+    const r = await child;
+    expect(r.exitCode).toBe(code);
+    const rec = readRecording(output);
+    expect(rec.partial).toBe(true);
+    expect(rec.runs[0]?.exit).toEqual({ status: 'interrupted' });
+    expect(rec.runs[0]?.partial).toBe(true);
+    expect(rec.syscalls.x86_64?.execve).toBeDefined();
+    expect(rec.executables['/usr/bin/dash'] ?? rec.executables['/usr/bin/sh']).toBeDefined();
+  });
+
+  it('an AbortSignal ends trace() with outcome interrupted', async () => {
+    const controller = new AbortController();
+    const running = trace({ argv: ['sleep', '60'], signal: controller.signal });
+    setTimeout(() => controller.abort(), 1000);
+    const r = await running;
+    expect(r.outcome).toEqual({ status: 'interrupted' });
+    expect(r.recording.partial).toBe(true);
+    expect(r.recording.syscalls.x86_64?.execve?.count).toBe(1);
+  });
+});
+
+describe('job control', () => {
+  it('SIGSTOP stops the workload (group-stop) and SIGCONT resumes it', async () => {
+    const output = out();
+    const child = execa(
+      process.execPath,
+      [CLI, 'record', '-q', '-o', output, 'sh', '-c', 'echo $$; kill -STOP $$; echo resumed'],
+      { reject: false, stdin: 'ignore' },
+    );
+    const pid = Number((await waitForOutput(child, '\n')).trim());
+    let state = procState(pid);
+    for (let i = 0; i < 100 && state !== 't' && state !== 'T'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      state = procState(pid);
+    }
+    expect(state).toMatch(/^[tT]$/);
+    // Still stopped a moment later: it was not resumed behind our back.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(procState(pid)).toMatch(/^[tT]$/);
+    process.kill(pid, 'SIGCONT');
+    const r = await child;
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toBe(`${pid}\nresumed`);
+  });
+});
+
+describe('errors are one line with a defined exit code', () => {
+  async function cli(args: string[]) {
+    return execa(process.execPath, [CLI, ...args], { reject: false, stdin: 'ignore', cwd: dir });
+  }
+
+  it('command not found → 127', async () => {
+    const r = await cli(['record', '-o', out(), 'no-such-command-xyz']);
+    expect(r.exitCode).toBe(127);
+    expect(r.stderr).toBe('profile: no-such-command-xyz: command not found');
+  });
+
+  it('not executable → 126', async () => {
+    const script = join(dir, 'not-exec.sh');
+    writeFileSync(script, '#!/bin/sh\necho hi\n');
+    chmodSync(script, 0o644);
+    const r = await cli(['record', '-o', out(), script]);
+    expect(r.exitCode).toBe(126);
+    expect(r.stderr.split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/not executable/);
+  });
+
+  it('an unwritable output path fails before the workload runs → 73', async () => {
+    const marker = join(dir, 'ran');
+    const r = await cli(['record', '-o', join(dir, 'missing-dir', 'rec.json'), 'touch', marker]);
+    expect(r.exitCode).toBe(73);
+    expect(r.stderr).toMatch(/^profile: cannot write .*missing-dir\/rec\.json: directory does not exist$/);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('ptrace refused (the profiler is itself traced) → 69 with the usual causes', async () => {
+    const r = await execa(
+      'strace',
+      ['-f', '-qq', '-o', '/dev/null', process.execPath, CLI, 'record', '-o', out(), 'true'],
+      {
+        reject: false,
+        stdin: 'ignore',
+      },
+    );
+    expect(r.exitCode).toBe(69);
+    expect(r.stderr).toMatch(
+      /^profile: ptrace refused \(EPERM\): Yama ptrace_scope.*CAP_SYS_PTRACE.*already being traced$/,
+    );
+  });
+
+  it('options before the command are ours, the rest is the workload’s, with or without --', async () => {
+    const a = out();
+    const r1 = await cli(['record', '-q', '-o', a, 'ls', '-la', '/']);
+    expect(r1.exitCode).toBe(0);
+    expect(r1.stdout).toMatch(/^total /);
+    expect(readRecording(a).runs[0]?.command).toEqual(['ls', '-la', '/']);
+    const b = out();
+    const r2 = await cli(['record', '-q', '-o', b, '--', 'sh', '-c', 'echo "$0 $1"', '-o', '--quiet']);
+    expect(r2.stdout).toBe('-o --quiet');
+    expect(readRecording(b).runs[0]?.command).toEqual(['sh', '-c', 'echo "$0 $1"', '-o', '--quiet']);
+  });
+
+  it('show: corrupt or foreign input → 65, missing → 66', async () => {
+    const corrupt = join(dir, 'corrupt.json');
+    writeFileSync(corrupt, '{"format": "seccomp-profiler.recording", "version": 1, "runs": 3}');
+    const r1 = await cli(['show', corrupt]);
+    expect(r1.exitCode).toBe(65);
+    expect(r1.stderr).toMatch(/^profile: .*corrupt recording at /);
+    const foreign = join(dir, 'foreign.json');
+    writeFileSync(foreign, '{"defaultAction": "SCMP_ACT_ERRNO"}');
+    const r2 = await cli(['show', foreign]);
+    expect(r2.exitCode).toBe(65);
+    expect(r2.stderr).toMatch(/not a recording/);
+    const r3 = await cli(['show', join(dir, 'nope.json')]);
+    expect(r3.exitCode).toBe(66);
+    expect(r3.stderr.split('\n')).toHaveLength(1);
+  });
+});
+
+describe('pinning is invisible to the workload', () => {
+  it('sched_getaffinity reports the CPU set the workload would see untraced', async () => {
+    const python = await realPython();
+    const argv = [python, '-c', 'import os; print(sorted(os.sched_getaffinity(0)))'];
+    const native = await execa(argv[0]!, argv.slice(1));
+    const traced = await recordCli(argv, { output: out() });
+    expect(traced.stdout).toBe(native.stdout);
+  });
+});
