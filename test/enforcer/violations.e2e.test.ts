@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/errors.js';
+import { compileFixture } from '../tracer/support.js';
 import {
   jsonReport,
   native,
@@ -145,5 +146,30 @@ describe('check', () => {
     expect(rec.runs).toHaveLength(2);
     const now = await profile(['check', '--profile', recording, '--', ...after]);
     expect(now.exitCode, now.stderr).toBe(0);
+  });
+});
+
+describe('other ABIs', () => {
+  it('an i386 call (int 0x80) outside an x86_64-only profile is named as i386; complain lists it instead', async () => {
+    const work = scratch('int80');
+    const int80 = await compileFixture('int80', work);
+    const { outputs } = await recordAndGenerate(work, [int80], ['docker'], ['--arches', 'x86_64']);
+    const run = await profile(['enforce', '--json', '--profile', outputs.docker!, '--', int80]);
+    expect(run.exitCode).toBe(EXIT.violation);
+    expect(jsonReport<Report>(run.stdout).violations.map((v) => [v.arch, v.syscall])).toEqual([
+      ['i386', 'getpid'],
+    ]);
+    const complain = await profile([
+      'enforce',
+      '--complain',
+      '--json',
+      '--profile',
+      outputs.docker!,
+      '--',
+      int80,
+    ]);
+    expect(complain.exitCode).toBe(0);
+    const seen = jsonReport<Report>(complain.stdout).violations.map((v) => `${v.arch} ${v.syscall}`);
+    expect(seen.sort()).toEqual(['i386 getpid', 'i386 getppid']);
   });
 });
