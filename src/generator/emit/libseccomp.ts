@@ -66,10 +66,12 @@ export function emitLibseccomp(policy: Policy): string {
       // libseccomp refuses rules whose action is the default; they change nothing.
       if (sameAction(rule.action, policy.defaultAction)) continue;
       const conds = rule.conditions.map((c) => cCond(c, arch));
-      rows.push(`  {"${rule.syscall}", ${cAction(rule.action)}, ${conds.length}, {${conds.join(', ')}}},`);
+      rows.push(
+        `  {"${rule.syscall}", ${rule.nr}, ${cAction(rule.action)}, ${conds.length}, {${conds.join(', ')}}},`,
+      );
     }
     tables.push(
-      `static const struct profile_rule rules_${arch}[] = {\n${rows.join('\n')}\n  {0, 0, 0, {{0}}}\n};`,
+      `static const struct profile_rule rules_${arch}[] = {\n${rows.join('\n')}\n  {0, 0, 0, 0, {{0}}}\n};`,
     );
     builds.push(`  if (add_arch(&ctx, ${LIBSECCOMP_ARCH[arch]}, rules_${arch}) < 0) goto fail;`);
   }
@@ -92,6 +94,7 @@ ${provenanceComment(policy, ' *')}
 
 struct profile_rule {
   const char *name;
+  int nr; /* the number on this ABI, for a libseccomp too old to know the name */
   uint32_t action;
   unsigned int count;
   struct scmp_arg_cmp cmp[6];
@@ -117,7 +120,14 @@ static int add_arch(scmp_filter_ctx *all, uint32_t arch, const struct profile_ru
   if (!ctx) return -ENOMEM;
   for (const struct profile_rule *r = rules; r->name; r++) {
     int nr = seccomp_syscall_resolve_name(r->name);
-    int rc = nr == __NR_SCMP_ERROR ? -EDOM : seccomp_rule_add_exact_array(ctx, r->action, nr, r->count, r->cmp);
+    if (nr == __NR_SCMP_ERROR) {
+      if (arch != seccomp_arch_native()) {
+        fprintf(stderr, "profile: this libseccomp does not know %s; it gets the default action\\n", r->name);
+        continue;
+      }
+      nr = r->nr;
+    }
+    int rc = seccomp_rule_add_exact_array(ctx, r->action, nr, r->count, r->cmp);
     if (rc < 0) {
       fprintf(stderr, "profile: cannot add rule for %s: %s\\n", r->name, strerror(-rc));
       seccomp_release(ctx);

@@ -21,45 +21,46 @@
 
 struct profile_rule {
   const char *name;
+  int nr; /* the number on this ABI, for a libseccomp too old to know the name */
   uint32_t action;
   unsigned int count;
   struct scmp_arg_cmp cmp[6];
 };
 
 static const struct profile_rule rules_x86_64[] = {
-  {"read", SCMP_ACT_ALLOW, 0, {}},
-  {"write", SCMP_ACT_ALLOW, 0, {}},
-  {"close", SCMP_ACT_ALLOW, 0, {}},
-  {"mmap", SCMP_ACT_ALLOW, 1, {{2, SCMP_CMP_MASKED_EQ, 0x6ULL, 0x0ULL}}},
-  {"mmap", SCMP_ACT_ALLOW, 1, {{2, SCMP_CMP_MASKED_EQ, 0x6ULL, 0x2ULL}}},
-  {"mmap", SCMP_ACT_ALLOW, 1, {{2, SCMP_CMP_MASKED_EQ, 0x6ULL, 0x4ULL}}},
-  {"mprotect", SCMP_ACT_ALLOW, 1, {{2, SCMP_CMP_MASKED_EQ, 0x6ULL, 0x0ULL}}},
-  {"mprotect", SCMP_ACT_ALLOW, 1, {{2, SCMP_CMP_MASKED_EQ, 0x6ULL, 0x2ULL}}},
-  {"mprotect", SCMP_ACT_ALLOW, 1, {{2, SCMP_CMP_MASKED_EQ, 0x6ULL, 0x4ULL}}},
-  {"rt_sigreturn", SCMP_ACT_ALLOW, 0, {}},
-  {"sched_yield", SCMP_ACT_ALLOW, 0, {}},
-  {"socket", SCMP_ACT_ALLOW, 1, {{0, SCMP_CMP_MASKED_EQ, 0xffffffffULL, 0x1ULL}}},
-  {"clone", SCMP_ACT_ALLOW, 1, {{0, SCMP_CMP_MASKED_EQ, 0x7e020000ULL, 0x0ULL}}},
-  {"execve", SCMP_ACT_ALLOW, 0, {}},
-  {"exit", SCMP_ACT_ALLOW, 0, {}},
-  {"restart_syscall", SCMP_ACT_ALLOW, 0, {}},
-  {"exit_group", SCMP_ACT_ALLOW, 0, {}},
-  {"openat", SCMP_ACT_ALLOW, 0, {}},
-  {"clone3", SCMP_ACT_ERRNO(ENOSYS), 0, {}},
-  {0, 0, 0, {{0}}}
+  {"read", 0, SCMP_ACT_ALLOW, 0, {}},
+  {"write", 1, SCMP_ACT_ALLOW, 0, {}},
+  {"close", 3, SCMP_ACT_ALLOW, 0, {}},
+  {"mmap", 9, SCMP_ACT_ALLOW, 1, {{2, SCMP_CMP_MASKED_EQ, 0x6ULL, 0x0ULL}}},
+  {"mmap", 9, SCMP_ACT_ALLOW, 1, {{2, SCMP_CMP_MASKED_EQ, 0x6ULL, 0x2ULL}}},
+  {"mmap", 9, SCMP_ACT_ALLOW, 1, {{2, SCMP_CMP_MASKED_EQ, 0x6ULL, 0x4ULL}}},
+  {"mprotect", 10, SCMP_ACT_ALLOW, 1, {{2, SCMP_CMP_MASKED_EQ, 0x6ULL, 0x0ULL}}},
+  {"mprotect", 10, SCMP_ACT_ALLOW, 1, {{2, SCMP_CMP_MASKED_EQ, 0x6ULL, 0x2ULL}}},
+  {"mprotect", 10, SCMP_ACT_ALLOW, 1, {{2, SCMP_CMP_MASKED_EQ, 0x6ULL, 0x4ULL}}},
+  {"rt_sigreturn", 15, SCMP_ACT_ALLOW, 0, {}},
+  {"sched_yield", 24, SCMP_ACT_ALLOW, 0, {}},
+  {"socket", 41, SCMP_ACT_ALLOW, 1, {{0, SCMP_CMP_MASKED_EQ, 0xffffffffULL, 0x1ULL}}},
+  {"clone", 56, SCMP_ACT_ALLOW, 1, {{0, SCMP_CMP_MASKED_EQ, 0x7e020000ULL, 0x0ULL}}},
+  {"execve", 59, SCMP_ACT_ALLOW, 0, {}},
+  {"exit", 60, SCMP_ACT_ALLOW, 0, {}},
+  {"restart_syscall", 219, SCMP_ACT_ALLOW, 0, {}},
+  {"exit_group", 231, SCMP_ACT_ALLOW, 0, {}},
+  {"openat", 257, SCMP_ACT_ALLOW, 0, {}},
+  {"clone3", 435, SCMP_ACT_ERRNO(ENOSYS), 0, {}},
+  {0, 0, 0, 0, {{0}}}
 };
 
 static const struct profile_rule rules_i386[] = {
-  {"restart_syscall", SCMP_ACT_ALLOW, 0, {}},
-  {"exit", SCMP_ACT_ALLOW, 0, {}},
-  {"read", SCMP_ACT_ALLOW, 0, {}},
-  {"write", SCMP_ACT_ALLOW, 0, {}},
-  {"socketcall", SCMP_ACT_ALLOW, 0, {}},
-  {"sched_yield", SCMP_ACT_ALLOW, 0, {}},
-  {"rt_sigreturn", SCMP_ACT_ALLOW, 0, {}},
-  {"exit_group", SCMP_ACT_ALLOW, 0, {}},
-  {"clone3", SCMP_ACT_ERRNO(ENOSYS), 0, {}},
-  {0, 0, 0, {{0}}}
+  {"restart_syscall", 0, SCMP_ACT_ALLOW, 0, {}},
+  {"exit", 1, SCMP_ACT_ALLOW, 0, {}},
+  {"read", 3, SCMP_ACT_ALLOW, 0, {}},
+  {"write", 4, SCMP_ACT_ALLOW, 0, {}},
+  {"socketcall", 102, SCMP_ACT_ALLOW, 0, {}},
+  {"sched_yield", 158, SCMP_ACT_ALLOW, 0, {}},
+  {"rt_sigreturn", 173, SCMP_ACT_ALLOW, 0, {}},
+  {"exit_group", 252, SCMP_ACT_ALLOW, 0, {}},
+  {"clone3", 435, SCMP_ACT_ERRNO(ENOSYS), 0, {}},
+  {0, 0, 0, 0, {{0}}}
 };
 
 static scmp_filter_ctx new_ctx(uint32_t arch) {
@@ -80,7 +81,14 @@ static int add_arch(scmp_filter_ctx *all, uint32_t arch, const struct profile_ru
   if (!ctx) return -ENOMEM;
   for (const struct profile_rule *r = rules; r->name; r++) {
     int nr = seccomp_syscall_resolve_name(r->name);
-    int rc = nr == __NR_SCMP_ERROR ? -EDOM : seccomp_rule_add_exact_array(ctx, r->action, nr, r->count, r->cmp);
+    if (nr == __NR_SCMP_ERROR) {
+      if (arch != seccomp_arch_native()) {
+        fprintf(stderr, "profile: this libseccomp does not know %s; it gets the default action\n", r->name);
+        continue;
+      }
+      nr = r->nr;
+    }
+    int rc = seccomp_rule_add_exact_array(ctx, r->action, nr, r->count, r->cmp);
     if (rc < 0) {
       fprintf(stderr, "profile: cannot add rule for %s: %s\n", r->name, strerror(-rc));
       seccomp_release(ctx);
