@@ -43,4 +43,10 @@ describe('bwrap --seccomp with the bpf output', () => {
     expect(r.stdout).not.toContain('acct returned');
     expect(r.exitCode).toBe(128 + 31);
   });
+
+  it('enforces W^X from the default --args safe: a writable+executable mmap is killed', async () => {
+    const r = await bwrap([w.binary, 'wx']);
+    expect(r.stdout).not.toContain('mmap returned');
+    expect(r.exitCode).toBe(128 + 31);
+  });
 });

@@ -32,6 +32,8 @@ describe('libseccomp C output', () => {
     const bad = await execa(exe, [w.binary, 'forbidden'], { reject: false });
     expect(bad.signal).toBe('SIGSYS');
     expect(bad.stdout).not.toContain('acct returned');
+    const wx = await execa(exe, [w.binary, 'wx'], { reject: false });
+    expect(wx.signal).toBe('SIGSYS');
   });
 
   it('also compiles as a library without MAIN', async () => {
