@@ -110,6 +110,30 @@ describe('enforce --complain', () => {
   });
 });
 
+describe('argument rules', () => {
+  it('complain names the argument values an argument rule refused; --fix allows them, keeping the old ones', async () => {
+    const work = scratch('args');
+    const unix = [PYTHON, '-c', 'import socket; socket.socket(socket.AF_UNIX)'];
+    const inet = [
+      PYTHON,
+      '-c',
+      'import socket; socket.socket(socket.AF_UNIX); socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)',
+    ];
+    const p = (await recordAndGenerate(work, unix, ['docker'])).outputs.docker!;
+    const killed = await profile(['enforce', '--profile', p, '--', ...inet]);
+    expect(killed.exitCode).toBe(EXIT.violation);
+    expect(killed.stderr).toContain('socket(domain=AF_INET6, type=SOCK_DGRAM|SOCK_CLOEXEC');
+    const fixed = join(work, 'fixed.json');
+    const complain = await profile(['enforce', '--complain', '--fix', fixed, '--profile', p, '--', ...inet]);
+    expect(complain.exitCode).toBe(0);
+    expect(complain.stderr).toMatch(/socket +1× .*\[domain=AF_INET6 type=SOCK_DGRAM\|SOCK_CLOEXEC\]/);
+    for (const argv of [unix, inet]) {
+      const run = await profile(['enforce', '--profile', fixed, '--', ...argv]);
+      expect(run.exitCode, run.stderr).toBe(0);
+    }
+  });
+});
+
 describe('check', () => {
   const before = [PYTHON, '-c', 'import os; print(os.getppid() > 0)'];
   const after = [PYTHON, '-c', 'import os; print(os.getppid() > 0); os.getpgrp()'];
