@@ -44,6 +44,14 @@ describe('bwrap --seccomp with the bpf output', () => {
     expect(r.exitCode).toBe(128 + 31);
   });
 
+  it('pins socket domains to those recorded, comparing only the low 32 bits of int arguments', async () => {
+    const junk = await bwrap([w.binary, 'junk']);
+    expect(junk.stdout).toBe('ok');
+    expect(junk.exitCode).toBe(0);
+    const inet = await bwrap([w.binary, 'inet']);
+    expect(inet.exitCode).toBe(128 + 31);
+  });
+
   it('enforces W^X from the default --args safe: a writable+executable mmap is killed', async () => {
     const r = await bwrap([w.binary, 'wx']);
     expect(r.stdout).not.toContain('mmap returned');
