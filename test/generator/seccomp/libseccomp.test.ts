@@ -237,12 +237,13 @@ function syscallRulesArb(arch: Arch, def: Action): fc.Arbitrary<Rule[]> {
     )
     .map((list) =>
       list.flatMap(({ nr, action, conditions: all }) => {
+        const rules = all as Condition[][];
         const conditions =
-          all.length > 1 ? all.map((c) => c.filter((x) => x.op === 'EQ' || x.op === 'MASKED_EQ')) : all;
+          rules.length > 1 ? rules.map((c) => c.filter((x) => x.op === 'EQ' || x.op === 'MASKED_EQ')) : rules;
         const syscall = syscallName(arch, nr)!;
         return conditions.length === 0
           ? [{ syscall, nr, action, conditions: [] }]
-          : conditions.map((c) => ({ syscall, nr, action, conditions: c }));
+          : conditions.map((c: Condition[]) => ({ syscall, nr, action, conditions: c }));
       }),
     );
 }
