@@ -2,7 +2,7 @@
 // side by side in one run. The bar (issue 2): on the syscall-heavy workload, profile record takes at
 // most half of strace's wall time. Run: npm run bench:record   (after npm run build)
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
@@ -16,6 +16,8 @@ interface Workload {
   argv: string[];
 }
 const CALLS = Number(process.env.BENCH_CALLS ?? 200_000);
+/** Rounds per workload; modes are interleaved within a round and the median is reported. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const EXECS = Number(process.env.BENCH_EXECS ?? 300);
 const workloads: Workload[] = [
   {
@@ -57,15 +59,33 @@ async function wall(argv: string[]): Promise<number> {
   return ms;
 }
 
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
 try {
   const verdicts: string[] = [];
+  process.stdout.write(
+    `${ROUNDS} round(s) per workload, modes interleaved, median wall time; load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} on ${availableParallelism()} CPUs\n`,
+  );
   for (const w of workloads) {
     process.stdout.write(`\n${w.name}\n`);
-    const times = new Map<string, number>();
+    const samples = new Map<string, number[]>(modes.map((m) => [m.name, []]));
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const m of modes) samples.get(m.name)!.push(await wall(m.argv(w.argv)));
+    }
+    const times = new Map([...samples].map(([k, v]) => [k, median(v)]));
     for (const m of modes) {
-      const ms = await wall(m.argv(w.argv));
-      times.set(m.name, ms);
-      process.stdout.write(`  ${m.name.padEnd(26)} ${(ms / 1000).toFixed(2).padStart(7)} s\n`);
+      const all = samples
+        .get(m.name)!
+        .map((ms) => (ms / 1000).toFixed(2))
+        .join(' ');
+      process.stdout.write(
+        `  ${m.name.padEnd(26)} ${(times.get(m.name)! / 1000).toFixed(2).padStart(7)} s   (${all})\n`,
+      );
     }
     const native = times.get('native')!;
     const strace = times.get('strace -f -o /dev/null')!;

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { exitCodeOf } from '../../src/tracer/index.js';
 import { record } from '../../src/tracer/record.js';
-import { statusLine, summaryText } from '../../src/tracer/summary.js';
+import { statusLine, summaryText, terminalIsCanonical } from '../../src/tracer/summary.js';
 import { action } from '../run.js';
 
 interface RecordFlags {
@@ -47,6 +47,11 @@ export function registerRecord(program: Command): void {
             ...(live
               ? {
                   onProgress: (p) => {
+                    if (!terminalIsCanonical(2)) {
+                      // A full-screen or raw-mode program owns the terminal now: stay out of its way.
+                      shown = false;
+                      return;
+                    }
                     shown = true;
                     process.stderr.write(`\r\x1b[K${statusLine(p)}`);
                   },

@@ -94,6 +94,10 @@ export const schedGetaffinity = libc.func('int sched_getaffinity(int pid, size_t
 export const schedGetcpu = libc.func('int sched_getcpu()') as () => number;
 export const gettid = libc.func('int gettid()') as () => number;
 export const close = libc.func('int close(int fd)') as (fd: number) => number;
+export const tcgetattr = libc.func('int tcgetattr(int fd, void *termios)') as (
+  fd: number,
+  termios: Uint32Array,
+) => number;
 export const kill = libc.func('int kill(int pid, int sig)') as (pid: number, sig: number) => number;
 
 /** errno of the last failed call on this thread. */

@@ -1,6 +1,7 @@
 // Text the CLI prints around a recording: the live status line and the end-of-run summary.
 import { ARCHES, type Arch } from '../arch/index.js';
 import type { Recording } from '../recording/schema.js';
+import { tcgetattr } from './libc.js';
 
 /** One status line (no newline): elapsed time, distinct syscalls, processes. */
 export function statusLine(p: { elapsedMs: number; distinctSyscalls: number; processes: number }): string {
@@ -34,4 +35,16 @@ export function summaryText(rec: Recording, output: string, run = rec.runs[rec.r
     `profile: ${rec.partial ? 'partial recording (interrupted)' : 'recording'} written to ${output}${rec.runs.length > 1 ? ` (${rec.runs.length} runs merged)` : ''}`,
   ];
   return `${lines.join('\n')}\n`;
+}
+
+const ICANON = 0o2;
+const termios = new Uint32Array(16);
+
+/**
+ * True when the terminal on `fd` is in canonical (line) mode. Full-screen and raw-mode programs
+ * (editors, pagers, password prompts turn it off) must not get our status line drawn over them.
+ */
+export function terminalIsCanonical(fd: number): boolean {
+  if (tcgetattr(fd, termios) !== 0) return false;
+  return (termios[3]! & ICANON) !== 0;
 }

@@ -219,3 +219,19 @@ describe('pinning is invisible to the workload', () => {
     expect(traced.stdout).toBe(native.stdout);
   });
 });
+
+describe('status line', () => {
+  it('is drawn on a terminal (stderr is a TTY) and silenced by --quiet', async () => {
+    const output = out();
+    const cmd = (flags: string) => `${process.execPath} ${CLI} record ${flags} -o ${output} sleep 0.5`;
+    // `script` gives the profiler a pseudo-terminal.
+    const shown = await execa('script', ['-qec', cmd(''), '/dev/null'], { reject: false });
+    expect(shown.exitCode).toBe(0);
+    expect(shown.stdout).toMatch(/\r\x1b\[Krecording… \d+\.\ds · \d+ distinct syscalls · \d+ process/);
+    expect(shown.stdout).toContain(`written to ${output}`);
+    const quiet = await execa('script', ['-qec', cmd('-q'), '/dev/null'], { reject: false });
+    expect(quiet.exitCode).toBe(0);
+    expect(quiet.stdout).not.toContain('recording…');
+    expect(quiet.stdout).not.toContain('written to');
+  });
+});
