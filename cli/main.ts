@@ -3,15 +3,6 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT } from '../src/errors.js';
 import { TOOL_VERSION } from '../src/version.js';
-import { registerCheck } from './commands/check.js';
-import { registerDemo } from './commands/demo.js';
-import { registerDiff } from './commands/diff.js';
-import { registerEnforce } from './commands/enforce.js';
-import { registerGenerate } from './commands/generate.js';
-import { registerLint } from './commands/lint.js';
-import { registerMerge } from './commands/merge.js';
-import { registerRecord } from './commands/record.js';
-import { registerShow } from './commands/show.js';
 
 const program = new Command();
 program
@@ -23,16 +14,25 @@ program
   .enablePositionalOptions()
   .exitOverride();
 
-// Commands register themselves here (one file per command in cli/commands/).
-registerGenerate(program);
-registerRecord(program);
-registerShow(program);
-registerMerge(program);
-registerEnforce(program);
-registerCheck(program);
-registerDiff(program);
-registerLint(program);
-registerDemo(program);
+// One file per command in cli/commands/. Only the command being run is imported: start-up time is
+// part of every `check` and `enforce` run, and the libraries behind other commands (zod, yaml, the
+// emitters) cost more to load than a short workload takes to run.
+type Register = (program: Command) => void;
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  record: async () => (await import('./commands/record.js')).registerRecord,
+  show: async () => (await import('./commands/show.js')).registerShow,
+  merge: async () => (await import('./commands/merge.js')).registerMerge,
+  generate: async () => (await import('./commands/generate.js')).registerGenerate,
+  enforce: async () => (await import('./commands/enforce.js')).registerEnforce,
+  check: async () => (await import('./commands/check.js')).registerCheck,
+  diff: async () => (await import('./commands/diff.js')).registerDiff,
+  lint: async () => (await import('./commands/lint.js')).registerLint,
+  demo: async () => (await import('./commands/demo.js')).registerDemo,
+};
+const requested = process.argv.slice(2).find((arg) => !arg.startsWith('-'));
+const selected =
+  requested !== undefined && Object.hasOwn(COMMANDS, requested) ? [requested] : Object.keys(COMMANDS);
+for (const name of selected) (await COMMANDS[name]!())(program);
 
 try {
   await program.parseAsync(process.argv);
