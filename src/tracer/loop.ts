@@ -10,10 +10,12 @@
 import { closeSync, openSync, readFileSync, readlinkSync, realpathSync, writeSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { AUDIT_ARCH, archOf, describeSyscall, X32_SYSCALL_BIT } from '../arch/index.js';
+import { ProfilerError } from '../errors.js';
 import { type Affinity, pinnedAffinity } from './affinity.js';
 import {
   ECHILD,
   EINTR,
+  ESRCH,
   PTRACE_CONT,
   PTRACE_EVENT_CLONE,
   PTRACE_EVENT_EXEC,
@@ -61,7 +63,7 @@ import {
   type WorkerInput,
   type WorkerMessage,
 } from './protocol.js';
-import { type Launched, launch, launcherError, readLauncherStatus } from './spawn.js';
+import { errnoName, type Launched, launch, launcherError, readLauncherStatus } from './spawn.js';
 
 const SIGKILL = 9;
 const SIGSYS = 31;
@@ -166,6 +168,7 @@ export class TraceLoop {
   private launched: Launched | undefined;
   private launcherStatus: ReturnType<typeof readLauncherStatus>;
   private aborted = false;
+  private fatal: ProfilerError | undefined;
   private affinity: Affinity | undefined;
 
   // Preallocated buffers and their views (the hot path allocates nothing).
@@ -196,6 +199,14 @@ export class TraceLoop {
       this.loop();
     } finally {
       close(this.launched.statusFd);
+    }
+    if (this.fatal) {
+      return {
+        type: 'error',
+        code: this.fatal.code,
+        message: this.fatal.message,
+        exitCode: this.fatal.exitCode,
+      };
     }
     if (this.rootStatus === undefined) {
       return { type: 'error', code: 'INTERNAL', message: 'lost track of the workload' };
@@ -277,7 +288,18 @@ export class TraceLoop {
   }
 
   private onSeccomp(t: Tracee, pid: number): void {
-    if (ptraceBuf(PTRACE_GET_SYSCALL_INFO, pid, SYSCALL_INFO_SIZE, this.info) <= 0) return;
+    if (ptraceBuf(PTRACE_GET_SYSCALL_INFO, pid, SYSCALL_INFO_SIZE, this.info) <= 0) {
+      const err = errno();
+      if (err === ESRCH) return; // killed under our feet
+      // EIO/EINVAL: a kernel older than 5.3. Nothing can be recorded: end the workload.
+      this.fatal ??= new ProfilerError(
+        'UNAVAILABLE',
+        `this kernel does not support PTRACE_GET_SYSCALL_INFO (${errnoName(err)}); Linux 5.3 or newer is needed`,
+      );
+      this.abort();
+      ptraceInt(PTRACE_CONT, pid, 0, 0);
+      return;
+    }
     if (this.info[0] !== SYSCALL_INFO_OP_SECCOMP) {
       ptraceInt(PTRACE_CONT, pid, 0, 0);
       return;
