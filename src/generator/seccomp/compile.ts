@@ -1,7 +1,7 @@
 // The seccomp compiler: Policy IR → classic BPF. Arch first, then per arch a balanced binary
 // search over ranges of syscall numbers with the same outcome; argument checks only in the leaves
 // of conditional syscalls, so unconditionally allowed syscalls stay cacheable by the kernel.
-import { type Arch, AUDIT_ARCH, syscallTable, X32_SYSCALL_BIT } from '../../arch/index.js';
+import { type Arch, AUDIT_ARCH, X32_SYSCALL_BIT } from '../../arch/index.js';
 import { isProfilerError, ProfilerError } from '../../errors.js';
 import { type Label, ProgramBuilder, type Target } from '../bpf/builder.js';
 import {
@@ -48,13 +48,12 @@ type Outcome =
       readonly fallthrough: number;
     };
 
-/** A range [lo, hi] of 32-bit syscall numbers with one outcome; weight = named syscalls inside. */
+/** A range [lo, hi] of 32-bit syscall numbers with one outcome. */
 interface Segment {
   readonly lo: number;
   readonly hi: number;
   readonly outcome: Outcome;
   readonly key: string;
-  readonly weight: number;
 }
 
 function outcomeKey(o: Outcome): string {
@@ -115,24 +114,6 @@ function outcomeOf(rules: readonly Rule[], defaultValue: number, width: Width): 
     : { kind: 'cond', width, rules: kept, fallthrough };
 }
 
-function sortedTableNumbers(arch: Arch): number[] {
-  return [...new Set(Object.values(syscallTable(arch)).map((n) => n >>> 0))].sort((a, b) => a - b);
-}
-
-function countIn(sorted: readonly number[], lo: number, hi: number): number {
-  const lowerBound = (x: number): number => {
-    let a = 0;
-    let b = sorted.length;
-    while (a < b) {
-      const m = (a + b) >>> 1;
-      if (sorted[m]! < x) a = m + 1;
-      else b = m;
-    }
-    return a;
-  };
-  return lowerBound(hi + 1) - lowerBound(lo);
-}
-
 /** Appends segments covering [lo, hi] for `arch`'s rules (or `fixed` for the whole region). */
 function addRegion(
   out: Segment[],
@@ -142,7 +123,6 @@ function addRegion(
   policy: Policy,
   fixed: number | undefined,
 ): void {
-  const table = sortedTableNumbers(arch);
   const defaultValue = fixed ?? actionValue(policy.defaultAction);
   const width: Width = arch === 'i386' ? 32 : 64;
   const byNr = new Map<number, Rule[]>();
@@ -162,9 +142,9 @@ function addRegion(
     const key = outcomeKey(outcome);
     const last = out[out.length - 1];
     if (last && last.key === key && last.hi + 1 === from) {
-      out[out.length - 1] = { ...last, hi: to, weight: last.weight + countIn(table, from, to) };
+      out[out.length - 1] = { ...last, hi: to };
     } else {
-      out.push({ lo: from, hi: to, outcome, key, weight: countIn(table, from, to) });
+      out.push({ lo: from, hi: to, outcome, key });
     }
   };
   const dflt: Outcome = { kind: 'ret', value: defaultValue };
@@ -288,11 +268,17 @@ function emitCondition(b: ProgramBuilder, c: Condition, width: Width, pass: Targ
   }
 }
 
-/** Index where the right half of segs[lo..hi] starts: balanced by count of ranges. */
-function splitPoint(segs: readonly Segment[], lo: number, hi: number): number {
-  void segs;
+/**
+ * Index where the right half of segs[lo..hi] starts: balanced by count of ranges. (Balancing by the
+ * named syscalls inside the ranges was measured too: a little faster on moby-default with three
+ * arches, a little slower on single-arch profiles; see docs/compiler.md.)
+ */
+function splitPoint(lo: number, hi: number): number {
   return lo + Math.ceil((hi - lo + 1) / 2);
 }
+
+/** Longest run of equality tests used instead of a range search (see Emitter.chain). */
+const MAX_CHAIN = 3;
 
 class Emitter {
   readonly b = new ProgramBuilder();
@@ -319,16 +305,41 @@ class Emitter {
     return block.label;
   }
 
+  /**
+   * When segs[lo..hi] is one background outcome with at most MAX_CHAIN single-number islands,
+   * the islands (in order) and the background segment; else undefined.
+   */
+  private chain(
+    segs: readonly Segment[],
+    lo: number,
+    hi: number,
+  ): { islands: Segment[]; background: Segment } | undefined {
+    let background: Segment | undefined;
+    for (let i = lo; i <= hi; i++) {
+      const s = segs[i]!;
+      if (s.lo === s.hi) continue;
+      if (background && background.key !== s.key) return undefined;
+      background ??= s;
+    }
+    background ??= segs[lo]!;
+    const islands = segs.slice(lo, hi + 1).filter((s) => s.key !== background.key);
+    return islands.length <= MAX_CHAIN ? { islands, background } : undefined;
+  }
+
   /** Emits the search over segs[lo..hi] at the current position (which must be reached). */
   tree(segs: readonly Segment[], lo: number, hi: number): void {
     const b = this.b;
-    const mid = segs[lo + 1];
-    if (hi - lo === 2 && segs[lo]!.key === segs[hi]!.key && mid && mid.lo === mid.hi) {
-      // X, single y, X: one equality test instead of two range tests.
-      b.jump(JMP | JEQ | K, mid.lo, this.leaf(mid), this.leaf(segs[lo]!));
+    const chain = this.chain(segs, lo, hi);
+    if (chain) {
+      // A few isolated numbers on one background: equality tests are shorter than range tests
+      // and, over so few ranges, no slower.
+      chain.islands.forEach((island, i) => {
+        const last = i === chain.islands.length - 1;
+        b.jump(JMP | JEQ | K, island.lo, this.leaf(island), last ? this.leaf(chain.background) : 'next');
+      });
       return;
     }
-    const split = splitPoint(segs, lo, hi);
+    const split = splitPoint(lo, hi);
     const leftLeaf = split - 1 === lo;
     const rightLeaf = split === hi;
     const right = rightLeaf ? this.leaf(segs[hi]!) : b.label('range');
