@@ -92,6 +92,18 @@ export class ProgramBuilder {
 
   /** Resolves every label and validates. ProfilerError('TOO_LARGE') past 4096 instructions. */
   assemble(): ValidatedProgram {
+    const out = this.resolve();
+    if (out.length > MAX_INSNS) {
+      throw new ProfilerError(
+        'TOO_LARGE',
+        `the BPF program needs ${out.length} instructions; the kernel accepts at most ${MAX_INSNS}`,
+      );
+    }
+    return validateProgram(out);
+  }
+
+  /** Resolves every label (trampolines included) without validating or checking the size limit. */
+  resolve(): Instruction[] {
     const n = this.items.length;
     const labelItem = (t: Label): number => {
       const i = this.bound.get(t.id);
@@ -177,14 +189,6 @@ export class ProgramBuilder {
       const self = out.length;
       itemPos[i] = emit({ code: it.code, jt: self - landT! - 1, jf: self - landF! - 1, k: it.k });
     }
-    const total = out.length;
-    if (total > MAX_INSNS) {
-      throw new ProfilerError(
-        'TOO_LARGE',
-        `the BPF program needs ${total} instructions; the kernel accepts at most ${MAX_INSNS}`,
-      );
-    }
-    out.reverse();
-    return validateProgram(out);
+    return out.reverse();
   }
 }

@@ -2,7 +2,7 @@
 // search over ranges of syscall numbers with the same outcome; argument checks only in the leaves
 // of conditional syscalls, so unconditionally allowed syscalls stay cacheable by the kernel.
 import { type Arch, AUDIT_ARCH, X32_SYSCALL_BIT } from '../../arch/index.js';
-import { isProfilerError, ProfilerError } from '../../errors.js';
+import { ProfilerError } from '../../errors.js';
 import { type Label, ProgramBuilder, type Target } from '../bpf/builder.js';
 import {
   ABS,
@@ -414,20 +414,15 @@ export function compilePolicy(policy: Policy): ValidatedProgram {
   });
   e.flushBlocks();
   e.flushReturns();
-  let program: ValidatedProgram;
-  try {
-    program = b.assemble();
-  } catch (error) {
-    if (isProfilerError(error) && error.code === 'TOO_LARGE') {
-      throw new ProfilerError(
-        'TOO_LARGE',
-        `the policy compiles to more than ${MAX_INSNS} BPF instructions (${error.message}); ` +
-          'use fewer argument rules or fewer arches',
-        { cause: error },
-      );
-    }
-    throw error;
+  const insns = b.resolve();
+  if (insns.length > MAX_INSNS) {
+    throw new ProfilerError(
+      'TOO_LARGE',
+      `the policy compiles to ${insns.length} BPF instructions; the kernel accepts at most ${MAX_INSNS}. ` +
+        'Use fewer argument rules or fewer arches.',
+    );
   }
+  const program = validateProgram(insns);
   assertSeccompProgram(program);
   return program;
 }

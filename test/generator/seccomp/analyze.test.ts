@@ -1,0 +1,189 @@
+import { describe, expect, it } from 'vitest';
+import { type Arch, AUDIT_ARCH, syscallName, syscallNumber, syscallTable } from '../../../src/arch/index.js';
+import { disassemble } from '../../../src/generator/bpf/disasm.js';
+import { decodeProgram, encodeProgram } from '../../../src/generator/bpf/encode.js';
+import { runFilter } from '../../../src/generator/bpf/interpreter.js';
+import {
+  ABS,
+  type Instruction,
+  JEQ,
+  JMP,
+  jump,
+  K,
+  LD,
+  RET,
+  stmt,
+  W,
+} from '../../../src/generator/bpf/types.js';
+import { evaluatePolicy } from '../../../src/generator/policy/evaluate.js';
+import { actionValue, type Policy } from '../../../src/generator/policy/types.js';
+import {
+  constantResult,
+  policyFromProgram,
+  summarizeProgram,
+} from '../../../src/generator/seccomp/analyze.js';
+import { compilePolicy } from '../../../src/generator/seccomp/compile.js';
+import { seccompData } from '../../../src/generator/seccomp/data.js';
+import { compileWithLibseccomp, libseccompAvailable } from '../../support/libseccomp.js';
+import { INTERESTING, mobyPolicy } from './policies.js';
+
+const ARCHES: Arch[] = ['x86_64', 'i386', 'x32'];
+const SAMPLES: bigint[][] = [
+  [],
+  ...INTERESTING.map((v) => Array(6).fill(v)),
+  [40n],
+  [0x20008n],
+  [0x7e020000n],
+];
+
+const moby = mobyPolicy();
+const ours = compilePolicy(moby);
+
+describe('summarizeProgram', () => {
+  const summary = summarizeProgram(ours, ARCHES);
+
+  it('finds moby’s default action and its arch check', () => {
+    expect(summary.defaultAction).toEqual({ kind: 'errno', errno: 1 });
+    expect(summary.checksArch).toBe(true);
+  });
+
+  it('gives every named syscall its action, or conditional exactly where arguments decide', () => {
+    const conditional: string[] = [];
+    for (const arch of ARCHES) {
+      for (const nr of new Set(Object.values(syscallTable(arch)))) {
+        const got = summary.arches[arch]!.get(nr);
+        const actions = new Set(
+          SAMPLES.map((args) => actionValue(evaluatePolicy(moby, { auditArch: AUDIT_ARCH[arch], nr, args }))),
+        );
+        if (got === 'conditional') {
+          conditional.push(`${arch}:${nr}`);
+          expect(actions.size, `${arch} ${nr}`).toBeGreaterThan(1);
+        } else {
+          expect([...actions], `${arch} ${nr}`).toEqual([actionValue(got!)]);
+        }
+      }
+    }
+    // clone, personality and socket on each arch (socketcall too on i386), no more.
+    expect(conditional.length).toBeGreaterThanOrEqual(9);
+    expect(conditional.length).toBeLessThan(15);
+  });
+
+  it('reads libseccomp’s output the same way', () => {
+    if (!libseccompAvailable()) return;
+    const theirs = summarizeProgram(compileWithLibseccomp(moby).program, ARCHES);
+    expect(theirs.defaultAction).toEqual(summary.defaultAction);
+    expect(theirs.checksArch).toBe(true);
+    for (const arch of ARCHES) expect([...theirs.arches[arch]!]).toEqual([...summary.arches[arch]!]);
+  });
+
+  it('notices a filter that never looks at the arch', () => {
+    const naive = [
+      stmt(LD | W | ABS, 0),
+      jump(JMP | JEQ | K, 59, 0, 1),
+      stmt(RET | K, 0),
+      stmt(RET | K, 0x7fff0000),
+    ];
+    const s = summarizeProgram(naive, ['x86_64', 'i386']);
+    expect(s.checksArch).toBe(false);
+    // i386's 59 is not execve, yet this filter kills it: the x86_64 number decides on every arch.
+    expect(s.arches.i386!.get(59)).toEqual({ kind: 'kill-thread' });
+    expect(s.arches.x86_64!.get(syscallNumber('x86_64', 'execve')!)).toEqual({ kind: 'kill-thread' });
+  });
+});
+
+describe('policyFromProgram', () => {
+  const check = (policy: Policy, program: readonly Instruction[], skip: readonly string[] = []) => {
+    for (const arch of ARCHES) {
+      for (const nr of [...new Set(Object.values(syscallTable(arch))), -1]) {
+        if (skip.includes(`${arch}:${syscallName(arch, nr)}`)) continue;
+        for (const args of SAMPLES) {
+          const input = { auditArch: AUDIT_ARCH[arch], nr, args };
+          expect(actionValue(evaluatePolicy(policy, input)), `${arch} ${nr} ${args}`).toBe(
+            runFilter(program, seccompData(input)),
+          );
+        }
+      }
+    }
+  };
+
+  it('lifts our moby filter back to an equivalent policy, argument rules included', () => {
+    const lifted = policyFromProgram(ours, ARCHES);
+    expect(lifted.provenance?.options).toEqual({});
+    expect(lifted.defaultAction).toEqual(moby.defaultAction);
+    check(lifted, ours);
+    // And it compiles back to a program of the same size class.
+    expect(compilePolicy(lifted).length).toBeLessThan(ours.length * 1.2);
+  });
+
+  it('lifts libseccomp’s moby filter too', () => {
+    if (!libseccompAvailable()) return;
+    const theirs = compileWithLibseccomp(moby).program;
+    const lifted = policyFromProgram(theirs, ARCHES);
+    // libseccomp tests only the low word of x32 arguments; "low word != 40" has no 64-bit
+    // condition form, so that one syscall is approximated (and says so).
+    expect(lifted.provenance?.options).toEqual({ approximated: 'x32:socket' });
+    check(lifted, theirs, ['x32:socket']);
+  });
+
+  it('survives a round trip through raw bytes', () => {
+    const decoded = decodeProgram(encodeProgram(ours));
+    expect(decoded).toEqual(ours);
+    expect(summarizeProgram(decoded, ['x86_64']).arches.x86_64).toEqual(
+      summarizeProgram(ours, ['x86_64']).arches.x86_64,
+    );
+  });
+});
+
+describe('constantResult (the kernel’s action-cache emulation)', () => {
+  it('is decided for unconditional syscalls and undecided where arguments are read', () => {
+    const read = syscallNumber('x86_64', 'read')!;
+    const clone = syscallNumber('x86_64', 'clone')!;
+    expect(constantResult(ours, AUDIT_ARCH.x86_64, read)).toBe(0x7fff0000);
+    expect(constantResult(ours, AUDIT_ARCH.x86_64, clone)).toBeUndefined();
+    expect(constantResult(ours, 0x12345678, read)).toBe(0x80000000);
+  });
+});
+
+describe('disassembly of a compiled filter', () => {
+  it('reads as a listing with names', () => {
+    const policy: Policy = {
+      defaultAction: { kind: 'errno', errno: 1 },
+      arches: ['x86_64'],
+      rules: {
+        x86_64: [
+          { syscall: 'read', nr: 0, action: { kind: 'allow' }, conditions: [] },
+          { syscall: 'write', nr: 1, action: { kind: 'allow' }, conditions: [] },
+          {
+            syscall: 'close',
+            nr: 3,
+            action: { kind: 'allow' },
+            conditions: [{ arg: 0, op: 'GT', value: 2n }],
+          },
+          { syscall: 'exit_group', nr: 231, action: { kind: 'allow' }, conditions: [] },
+        ],
+      },
+    };
+    expect(disassemble(compilePolicy(policy), { seccomp: true })).toMatchInlineSnapshot(`
+      " line  CODE  JT   JF      K
+      =================================
+       0000: 0x20 0x00 0x00 0x00000004  A = arch
+       0001: 0x15 0x00 0x0c 0xc000003e  if (A != ARCH_X86_64) goto 0014
+       0002: 0x20 0x00 0x00 0x00000000  A = sys_number
+       0003: 0x35 0x03 0x00 0x000000e7  if (A >= exit_group) goto 0007
+       0004: 0x35 0x01 0x00 0x00000003  if (A >= close) goto 0006
+       0005: 0x15 0x09 0x0a 0x00000002  if (A == open) goto 0015 else goto 0016
+       0006: 0x15 0x03 0x08 0x00000003  if (A == close) goto 0010 else goto 0015
+       0007: 0x35 0x01 0x00 0x40000000  if (A >= read) goto 0009
+       0008: 0x15 0x07 0x06 0x000000e7  if (A == exit_group) goto 0016 else goto 0015
+       0009: 0x35 0x05 0x04 0x80000000  if (A >= 0x80000000) goto 0015 else goto 0014
+       0010: 0x20 0x00 0x00 0x00000014  A = args[0] >> 32
+       0011: 0x25 0x04 0x00 0x00000000  if (A > 0x0) goto 0016
+       0012: 0x20 0x00 0x00 0x00000010  A = args[0]
+       0013: 0x25 0x02 0x01 0x00000002  if (A > 0x2) goto 0016 else goto 0015
+       0014: 0x06 0x00 0x00 0x80000000  return KILL_PROCESS
+       0015: 0x06 0x00 0x00 0x00050001  return ERRNO(1) EPERM
+       0016: 0x06 0x00 0x00 0x7fff0000  return ALLOW
+      "
+    `);
+  });
+});
