@@ -336,7 +336,8 @@ export class TraceLoop {
         Atomics.store(this.shared, SHARED_DISTINCT, this.counters.distinct);
       }
     }
-    if (this.errnoValue !== 0) this.skipSyscall(pid);
+    // The launcher's execve of the workload always runs: skipping it would skip the whole run.
+    if (this.errnoValue !== 0 && !proc.launcher) this.skipSyscall(pid);
     else if (this.affinity?.pinned && a >= 0 && this.affinityCall(t, a, nr)) return;
     ptraceInt(PTRACE_CONT, pid, 0, 0);
   }

@@ -136,3 +136,15 @@ describe('trace() with a custom filter', () => {
     });
   });
 });
+
+describe('trace() errno mode and the launcher', () => {
+  it('records the workload’s first execve but never skips it', async () => {
+    const r = await trace({
+      argv: ['true'],
+      filter: onSyscall(AUDIT_ARCH.x86_64, 59 /* execve */, RET.TRACE, RET.ALLOW),
+      onTraceStop: { errno: 1 },
+    });
+    expect(r.outcome).toEqual({ status: 'exited', code: 0 });
+    expect(r.recording.syscalls).toEqual({ x86_64: { execve: { nr: 59, count: 1 } } });
+  });
+});
