@@ -36,10 +36,19 @@ async function recordAndStrace(argv: readonly string[]) {
   return { run, recording, truth };
 }
 
-async function expectSameAsStrace(argv: () => readonly string[]) {
+/**
+ * `racy`: syscalls the workload itself makes or not depending on thread timing, under strace as
+ * well as under us; each use below says why. They are left out of both sides, nothing else is.
+ */
+async function expectSameAsStrace(argv: () => readonly string[], racy: readonly string[] = []) {
   const { run, recording, truth } = await recordAndStrace(argv());
   expect(run.exitCode).toBe(0);
-  expect(setDiff(recordedNames(recording, 'x86_64'), truth.x86_64)).toEqual({
+  const recorded = recordedNames(recording, 'x86_64');
+  for (const name of racy) {
+    recorded.delete(name);
+    truth.x86_64.delete(name);
+  }
+  expect(setDiff(recorded, truth.x86_64)).toEqual({
     onlyRecorded: [],
     onlyStrace: [],
   });
@@ -99,7 +108,11 @@ describe('recorded syscall set equals strace -f', () => {
   });
 
   it('node with worker_threads', async () => {
-    const rec = await expectSameAsStrace(() => [process.execPath, fixture('workers.mjs')]);
+    // sched_yield: at exit, Node's DelayedTaskScheduler thread closes its uv_async handle while
+    // the main thread may still be inside uv_async_send on it; uv__async_close then spins with
+    // sched_yield (stack seen with strace -k). Whether the two threads meet there is a race in
+    // node itself: plain `strace -f` shows it in about 1 run in 12 as well.
+    const rec = await expectSameAsStrace(() => [process.execPath, fixture('workers.mjs')], ['sched_yield']);
     expect(rec.runs[0]?.threads).toBeGreaterThan(3);
   });
 });
