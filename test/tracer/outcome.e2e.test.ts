@@ -2,6 +2,7 @@
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRecording } from '../../src/recording/io.js';
@@ -113,11 +114,11 @@ describe('interruption', () => {
 });
 
 describe('job control', () => {
-  it('SIGSTOP stops the workload (group-stop) and SIGCONT resumes it', async () => {
+  it.each(['STOP', 'TSTP'])('SIG%s stops the workload (group-stop) and SIGCONT resumes it', async (sig) => {
     const output = out();
     const child = execa(
       process.execPath,
-      [CLI, 'record', '-q', '-o', output, 'sh', '-c', 'echo $$; kill -STOP $$; echo resumed'],
+      [CLI, 'record', '-q', '-o', output, 'sh', '-c', `echo $$; kill -${sig} $$; echo resumed`],
       { reject: false, stdin: 'ignore' },
     );
     const pid = Number((await waitForOutput(child, '\n')).trim());
@@ -233,5 +234,19 @@ describe('status line', () => {
     expect(quiet.exitCode).toBe(0);
     expect(quiet.stdout).not.toContain('recording…');
     expect(quiet.stdout).not.toContain('written to');
+  });
+});
+
+describe('Ctrl-Z on a terminal', () => {
+  it('stops the profiler and the workload together; fg resumes both', async () => {
+    const output = out();
+    const driver = fileURLToPath(new URL('../fixtures/tracer/ctrlz.py', import.meta.url));
+    const r = await execa('python3', [driver, process.execPath, CLI, output]);
+    const result = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(result).toMatchObject({ started: true, stopped: true, psDone: true, finished: true, rc: '0' });
+    // The traced shell (and its sleep) were in a stop state, not running behind the job's back.
+    expect(Number(result.stoppedTracees)).toBeGreaterThanOrEqual(1);
+    expect(result.ticks).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((i) => `tick ${i}`));
+    expect(readRecording(output).partial).toBe(false);
   });
 });
