@@ -2,15 +2,21 @@
 // one backward pass that computes them and inserts trampolines where a conditional jump is too far.
 import { ProfilerError } from '../../errors.js';
 import {
+  ABS,
+  ALU,
   type Instruction,
   isConditionalJump,
   JA,
   JMP,
   K,
+  LD,
   MAX_INSNS,
   MAX_JUMP,
+  MISC,
   RET,
+  TXA,
   type ValidatedProgram,
+  W,
 } from './types.js';
 import { validateProgram } from './validate.js';
 
@@ -90,6 +96,65 @@ export class ProgramBuilder {
     return this.items.length;
   }
 
+  /**
+   * Drops each `LD|W|ABS k` reached only on paths where A already holds word k (data is immutable
+   * while a filter runs). One forward pass: jumps only go forward, so every predecessor of an
+   * instruction comes before it.
+   */
+  private elideRedundantLoads(): void {
+    const n = this.items.length;
+    const itemOf = (i: number, t: Target): number => (t === 'next' ? i + 1 : (this.bound.get(t.id) ?? -1));
+    // What A holds on entry: the offset of the word it was loaded from, null when unknown,
+    // undefined while no path has reached the instruction.
+    const entry: (number | null | undefined)[] = new Array(n + 1).fill(undefined);
+    entry[0] = null;
+    const flow = (to: number, a: number | null): void => {
+      if (to < 0 || to > n) return;
+      const cur = entry[to];
+      entry[to] = cur === undefined ? a : cur === a ? a : null;
+    };
+    // Labels may be entered from outside the item list (never here): treat bound targets as joins.
+    const keep: boolean[] = new Array(n).fill(true);
+    for (let i = 0; i < n; i++) {
+      const it = this.items[i]!;
+      const a = entry[i];
+      if (a === undefined) continue; // unreachable: left alone
+      if (it.code === (LD | W | ABS) && a === it.k) {
+        keep[i] = false;
+        flow(i + 1, a);
+        continue;
+      }
+      const cls = it.code & 0x07;
+      if (it.to !== undefined) flow(itemOf(i, it.to), a);
+      else if (it.jt !== undefined && it.jf !== undefined) {
+        flow(itemOf(i, it.jt), a);
+        flow(itemOf(i, it.jf), a);
+      } else if (cls === RET) {
+        // no successor
+      } else {
+        const out =
+          it.code === (LD | W | ABS)
+            ? it.k
+            : cls === LD || cls === ALU || it.code === (MISC | TXA)
+              ? null
+              : a;
+        flow(i + 1, out);
+      }
+    }
+    if (keep.every(Boolean)) return;
+    // Renumber: a label bound to a dropped load now means the next kept instruction.
+    const newIndex: number[] = new Array(n + 1);
+    let next = 0;
+    for (let i = 0; i < n; i++) {
+      newIndex[i] = next;
+      if (keep[i]) next++;
+    }
+    newIndex[n] = next;
+    for (const [id, i] of this.bound) this.bound.set(id, newIndex[i]!);
+    const kept = this.items.filter((_, i) => keep[i]);
+    this.items.splice(0, this.items.length, ...kept);
+  }
+
   /** Resolves every label and validates. ProfilerError('TOO_LARGE') past 4096 instructions. */
   assemble(): ValidatedProgram {
     const out = this.resolve();
@@ -104,6 +169,7 @@ export class ProgramBuilder {
 
   /** Resolves every label (trampolines included) without validating or checking the size limit. */
   resolve(): Instruction[] {
+    this.elideRedundantLoads();
     const n = this.items.length;
     const labelItem = (t: Label): number => {
       const i = this.bound.get(t.id);

@@ -174,6 +174,76 @@ function segmentsFor(auditArch: number, policy: Policy): Segment[] {
   return out;
 }
 
+/** A rule, or consecutive rules `arg == v1 || arg == v2 || …` with one action (order-free). */
+type Step =
+  | { readonly kind: 'rule'; readonly rule: CondRule }
+  | {
+      readonly kind: 'set';
+      readonly arg: number;
+      readonly values: readonly bigint[];
+      readonly value: number;
+    };
+
+function groupEqualitySets(rules: readonly CondRule[]): Step[] {
+  const steps: Step[] = [];
+  const single = (r: CondRule): Condition | undefined =>
+    r.conditions.length === 1 && r.conditions[0]!.op === 'EQ' ? r.conditions[0] : undefined;
+  for (let i = 0; i < rules.length; ) {
+    const first = single(rules[i]!);
+    let j = i + 1;
+    if (first) {
+      while (j < rules.length) {
+        const c = single(rules[j]!);
+        if (!c || c.arg !== first.arg || rules[j]!.value !== rules[i]!.value) break;
+        j++;
+      }
+    }
+    if (first && j - i >= 2) {
+      const values = rules.slice(i, j).map((r) => r.conditions[0]!.value);
+      steps.push({ kind: 'set', arg: first.arg, values, value: rules[i]!.value });
+    } else {
+      steps.push({ kind: 'rule', rule: rules[i]! });
+      j = i + 1;
+    }
+    i = j;
+  }
+  return steps;
+}
+
+/** `arg` equals one of `values`: per distinct high word, one high test and the low tests. */
+function emitEqualitySet(
+  b: ProgramBuilder,
+  arg: number,
+  values: readonly bigint[],
+  width: Width,
+  pass: Target,
+  fail: Target,
+): void {
+  const byHigh = new Map<number, number[]>();
+  for (const v of values) {
+    const masked = v & (width === 32 ? M32 : M64);
+    const hi = width === 32 ? 0 : Number(masked >> 32n);
+    const lo = Number(masked & M32);
+    const list = byHigh.get(hi) ?? [];
+    if (!list.includes(lo)) list.push(lo);
+    byHigh.set(hi, list);
+  }
+  const groups = [...byHigh];
+  groups.forEach(([hi, los], g) => {
+    const lastGroup = g === groups.length - 1;
+    const miss = lastGroup ? fail : b.label('high');
+    if (width === 64) {
+      b.stmt(LD | W | ABS, argOffset(arg, true));
+      b.jump(JMP | JEQ | K, hi, 'next', miss);
+    }
+    b.stmt(LD | W | ABS, argOffset(arg, false));
+    los.forEach((lo, i) => {
+      b.jump(JMP | JEQ | K, lo, pass, i === los.length - 1 ? miss : 'next');
+    });
+    if (!lastGroup) b.bind(miss as Label);
+  });
+}
+
 /** Emits the checks of one condition: control reaches `pass` when it holds, else `fail`. */
 function emitCondition(b: ProgramBuilder, c: Condition, width: Width, pass: Target, fail: Target): void {
   const ld = (high: boolean): void => {
@@ -355,16 +425,21 @@ class Emitter {
   flushBlocks(): void {
     for (const { label, outcome } of this.blocks.values()) {
       this.b.bind(label);
-      outcome.rules.forEach((rule, i) => {
-        const last = i === outcome.rules.length - 1;
+      const steps = groupEqualitySets(outcome.rules);
+      steps.forEach((step, i) => {
+        const last = i === steps.length - 1;
         const fail = last ? this.ret(outcome.fallthrough) : this.b.label('rule');
-        rule.conditions.forEach((c, j) => {
-          // Not 'next': inside emitCondition that means its own next instruction.
-          const lastCondition = j === rule.conditions.length - 1;
-          const pass = lastCondition ? this.ret(rule.value) : this.b.label('cond');
-          emitCondition(this.b, c, outcome.width, pass, fail);
-          if (!lastCondition) this.b.bind(pass);
-        });
+        if (step.kind === 'set') {
+          emitEqualitySet(this.b, step.arg, step.values, outcome.width, this.ret(step.value), fail);
+        } else {
+          step.rule.conditions.forEach((c, j) => {
+            // Not 'next': inside emitCondition that means its own next instruction.
+            const lastCondition = j === step.rule.conditions.length - 1;
+            const pass = lastCondition ? this.ret(step.rule.value) : this.b.label('cond');
+            emitCondition(this.b, c, outcome.width, pass, fail);
+            if (!lastCondition) this.b.bind(pass);
+          });
+        }
         if (!last) this.b.bind(fail as Label);
       });
     }

@@ -217,6 +217,21 @@ describe('builder', () => {
     expect(runFilter(p, data(9))).toBe(2);
   });
 
+  it('drops a load of the word A already holds on every path, and only then', () => {
+    const b = new ProgramBuilder();
+    const [other, join] = [b.label('other'), b.label('join')];
+    b.stmt(LD | W | ABS, 16).jump(JMP | JEQ | K, 1, 'next', other);
+    b.stmt(LD | W | ABS, 16).jump(JMP | JEQ | K, 2, join, 'next'); // redundant load
+    b.bind(other).stmt(LD | W | ABS, 16); // redundant: both paths hold word 16
+    b.jump(JMP | JEQ | K, 3, join, 'next');
+    b.stmt(ALU | ADD | K, 1);
+    b.bind(join).stmt(LD | W | ABS, 16); // needed: one path holds word 16 + 1
+    b.stmt(RET | RET_A);
+    const p = b.assemble();
+    expect(p.filter((i) => i.code === (LD | W | ABS)).length).toBe(2);
+    for (const v of [1, 2, 3, 4]) expect(runFilter(p, data(0, 0, 0, 0, v))).toBe(v);
+  });
+
   it('refuses programs past 4096 instructions with TOO_LARGE', () => {
     const b = new ProgramBuilder();
     for (let i = 0; i < 4096; i++) b.stmt(LD | IMM, i);

@@ -16,7 +16,7 @@ import { constantResult } from '../../../src/generator/seccomp/analyze.js';
 import { compilePolicy } from '../../../src/generator/seccomp/compile.js';
 import { seccompData } from '../../../src/generator/seccomp/data.js';
 import { seccompProblem } from '../../../src/generator/seccomp/validate.js';
-import { inputArb, mobyPolicy, policyArb } from './policies.js';
+import { equalitySetPolicyArb, inputArb, mobyPolicy, policyArb } from './policies.js';
 
 const ALLOW: Action = { kind: 'allow' };
 const KILL: Action = { kind: 'kill-process' };
@@ -304,6 +304,40 @@ describe('compilePolicy (properties)', () => {
         },
       ),
       { numRuns: Number(process.env.PROPERTY_RUNS ?? 400) },
+    );
+  });
+
+  it('gives evaluatePolicy’s action for runs of equality rules (grouped into sets)', () => {
+    fc.assert(
+      fc.property(
+        equalitySetPolicyArb.chain((policy) =>
+          fc.tuple(fc.constant(policy), fc.array(inputArb(policy), { minLength: 40, maxLength: 40 })),
+        ),
+        ([policy, inputs]) => {
+          const program = compilePolicy(policy);
+          for (const input of inputs) {
+            expect(runFilter(program, seccompData(input))).toBe(actionValue(evaluatePolicy(policy, input)));
+          }
+          for (const arch of ['x86_64', 'i386'] as const) {
+            const nr = syscallNumber(arch, 'ioctl')!;
+            for (const rule of policy.rules[arch]!) {
+              const value = rule.conditions[0]?.value ?? 0n;
+              for (const args of [
+                [value, value],
+                [value, 0n],
+                [0n, value],
+                [value | (7n << 32n), value],
+              ]) {
+                const input = { auditArch: AUDIT_ARCH[arch], nr, args };
+                expect(runFilter(program, seccompData(input))).toBe(
+                  actionValue(evaluatePolicy(policy, input)),
+                );
+              }
+            }
+          }
+        },
+      ),
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 300) },
     );
   });
 

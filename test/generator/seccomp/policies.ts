@@ -145,3 +145,39 @@ export function inputArb(policy: Policy): fc.Arbitrary<SyscallInput> {
     .record({ an: archNr, args: fc.array(argArb, { minLength: 6, maxLength: 6 }) })
     .map(({ an, args }) => ({ auditArch: an.auditArch, nr: an.nr | 0, args }));
 }
+
+/** Policies of long `arg == v` rule runs (equality sets), mixed with other rules, on x86_64 and i386. */
+export const equalitySetPolicyArb: fc.Arbitrary<Policy> = fc
+  .record({
+    values: fc.array(
+      fc.constantFrom(0n, 8n, 0x20000n, 0xffffffffn, 0x1_0000_0008n, 0xffff_ffff_0000_0000n, 5n),
+      {
+        minLength: 1,
+        maxLength: 8,
+      },
+    ),
+    args: fc.array(fc.constantFrom(0, 1), { minLength: 8, maxLength: 8 }),
+    actions: fc.array(fc.constantFrom<Action>({ kind: 'allow' }, { kind: 'errno', errno: 1 }), {
+      minLength: 8,
+      maxLength: 8,
+    }),
+    tail: fc.oneof(fc.constant([] as Condition[]), fc.array(conditionArb(), { maxLength: 2 })),
+  })
+  .map(({ values, args, actions, tail }) => {
+    const rules = (arch: Arch): Rule[] => {
+      const nr = syscallTable(arch).ioctl!;
+      const list: Rule[] = values.map((value, i) => ({
+        syscall: 'ioctl',
+        nr,
+        action: actions[i]!,
+        conditions: [{ arg: args[i] as Condition['arg'], op: 'EQ', value }],
+      }));
+      list.push({ syscall: 'ioctl', nr, action: { kind: 'trap' }, conditions: tail });
+      return list;
+    };
+    return {
+      defaultAction: { kind: 'kill-process' },
+      arches: ['x86_64', 'i386'],
+      rules: { x86_64: rules('x86_64'), i386: rules('i386') },
+    };
+  });
