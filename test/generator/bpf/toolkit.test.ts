@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ProfilerError } from '../../../src/errors.js';
 import { ProgramBuilder } from '../../../src/generator/bpf/builder.js';
@@ -330,5 +331,88 @@ describe('disassembler', () => {
     expect(text).toContain('return ERRNO(1) EPERM');
     expect(text).toContain('return ALLOW');
     expect(text).toContain('return KILL_PROCESS');
+  });
+});
+
+describe('robustness', () => {
+  const CODES = [
+    LD | W | ABS,
+    LD | H | ABS,
+    LD | B | ABS,
+    LD | W | IND,
+    LD | W | LEN,
+    LD | IMM,
+    LD | MEM,
+    LDX | IMM,
+    LDX | MEM,
+    LDX | B | MSH,
+    ST,
+    STX,
+    ALU | ADD | K,
+    ALU | SUB | X,
+    ALU | MUL | K,
+    ALU | DIV | X,
+    ALU | MOD | X,
+    ALU | AND | K,
+    ALU | LSH | X,
+    ALU | RSH | K,
+    ALU | NEG,
+    ALU | XOR | X,
+    ALU | OR | K,
+    MISC | TAX,
+    MISC | TXA,
+    JMP | JEQ | K,
+    JMP | JGT | X,
+    JMP | JGE | K,
+    JMP | JSET | X,
+    JMP | JA,
+  ];
+  const programArb = fc
+    .array(fc.record({ code: fc.constantFrom(...CODES), k: fc.nat(), jt: fc.nat(), jf: fc.nat() }), {
+      minLength: 1,
+      maxLength: 60,
+    })
+    .map((raw) => {
+      const n = raw.length + 1;
+      const p: Instruction[] = raw.map(({ code, k, jt, jf }, pc) => {
+        const left = n - pc - 1;
+        if ((code & 0x07) === JMP) {
+          return code === (JMP | JA)
+            ? stmt(code, k % left)
+            : jump(code, k, jt % Math.min(left, 256), jf % Math.min(left, 256));
+        }
+        const memory = code === (LD | MEM) || code === (LDX | MEM) || code === ST || code === STX;
+        return stmt(code, memory ? k % 16 : (code & 0x07) === LD || (code & 0x07) === LDX ? k % 70 : k);
+      });
+      return [...p, stmt(RET | RET_A)];
+    });
+
+  it('runs every valid program to a return, whatever the data', () => {
+    fc.assert(
+      fc.property(programArb, fc.uint8Array({ minLength: 64, maxLength: 64 }), (p, bytes) => {
+        const valid = validateProgram(p);
+        const stats = { executed: 0 };
+        const v = runFilter(valid, bytes, { stats });
+        expect(v >>> 0).toBe(v);
+        expect(stats.executed).toBeLessThanOrEqual(p.length);
+        expect(decodeProgram(encodeProgram(valid))).toEqual(valid);
+        expect(formatProgram(valid).split('\n').length).toBe(valid.length + 3);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('decodes random bytes to a valid program or a ProfilerError, nothing else', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 80 }), (bytes) => {
+        try {
+          const p = decodeProgram(bytes);
+          expect(programProblem(p)).toBeUndefined();
+        } catch (error) {
+          expect(error).toBeInstanceOf(ProfilerError);
+        }
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

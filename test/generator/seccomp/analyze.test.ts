@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Arch, AUDIT_ARCH, syscallName, syscallNumber, syscallTable } from '../../../src/arch/index.js';
 import { disassemble } from '../../../src/generator/bpf/disasm.js';
@@ -25,7 +26,7 @@ import {
 import { compilePolicy } from '../../../src/generator/seccomp/compile.js';
 import { seccompData } from '../../../src/generator/seccomp/data.js';
 import { compileWithLibseccomp, libseccompAvailable } from '../../support/libseccomp.js';
-import { INTERESTING, mobyPolicy } from './policies.js';
+import { INTERESTING, mobyPolicy, policyArb, poolOf } from './policies.js';
 
 const ARCHES: Arch[] = ['x86_64', 'i386', 'x32'];
 const SAMPLES: bigint[][] = [
@@ -185,5 +186,39 @@ describe('disassembly of a compiled filter', () => {
        0016: 0x06 0x00 0x00 0x7fff0000  return ALLOW
       "
     `);
+  });
+});
+
+describe('reading back random compiled policies', () => {
+  it('policyFromProgram(compilePolicy(p)) acts like p, and summaries agree with evaluatePolicy', () => {
+    fc.assert(
+      fc.property(
+        policyArb.filter((p) => p.arches.length > 0),
+        fc.array(fc.array(fc.constantFrom(...INTERESTING), { minLength: 6, maxLength: 6 }), {
+          minLength: 6,
+          maxLength: 6,
+        }),
+        (policy, samples) => {
+          const program = compilePolicy(policy);
+          const arches = policy.arches.filter((a) => a !== 'aarch64');
+          const lifted = policyFromProgram(program, arches);
+          const summary = summarizeProgram(program, arches);
+          for (const arch of arches) {
+            for (const nr of poolOf(arch)) {
+              const got = summary.arches[arch]!.get(nr)!;
+              for (const args of [[], ...samples]) {
+                const input = { auditArch: AUDIT_ARCH[arch], nr, args };
+                const want = runFilter(program, seccompData(input));
+                if (got !== 'conditional') expect(actionValue(got)).toBe(want);
+                const approximated = (lifted.provenance?.options.approximated ?? '').split(',');
+                if (approximated.includes(`${arch}:${syscallName(arch, nr)}`)) continue;
+                expect(actionValue(evaluatePolicy(lifted, input)), `${arch} ${nr} ${args}`).toBe(want);
+              }
+            }
+          }
+        },
+      ),
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 150) },
+    );
   });
 });
