@@ -2,9 +2,13 @@
 import { readFileSync } from 'node:fs';
 import { reachableArches } from '../arch/index.js';
 import { decodeProgram } from '../generator/bpf/encode.js';
+import { runFilter } from '../generator/bpf/interpreter.js';
+import type { SyscallInput } from '../generator/policy/evaluate.js';
 import type { GenerateOptions } from '../generator/policy/options.js';
 import type { Policy } from '../generator/policy/types.js';
+import { actionFromValue } from '../generator/policy/types.js';
 import { summarizeProgram } from '../generator/seccomp/analyze.js';
+import { seccompData } from '../generator/seccomp/data.js';
 import { diffPolicies, type PolicyDiff } from './diff.js';
 import { type LintFinding, lintPolicy } from './lint.js';
 import { readProfile } from './profile.js';
@@ -35,5 +39,11 @@ export async function lint(
   if (profile.kind !== 'bpf') return lintPolicy(profile.policy);
   const program = decodeProgram(new Uint8Array(readFileSync(source)));
   const { checksArch } = summarizeProgram(program, reachableArches());
-  return lintPolicy(profile.policy, { checksArch });
+  // The lifted Policy loses argument rules: ask the program itself, probing with its own constants.
+  const constants = [
+    ...new Set(program.filter((i) => (i.code & 0x07) === 0x05).map((i) => BigInt(i.k >>> 0))),
+  ];
+  const evaluate = (input: SyscallInput) =>
+    actionFromValue(runFilter(program, seccompData(input))) ?? { kind: 'kill-process' as const };
+  return lintPolicy(profile.policy, { checksArch, evaluate, constants });
 }

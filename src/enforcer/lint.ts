@@ -1,9 +1,10 @@
 // Flags dangerous allowances in a Policy, each with a one-line reason.
-// "Allowed" is decided by evaluatePolicy on probe arguments built from the rules' own
-// constants, so argument rules, rule order and the default action are all honoured.
-import { type Arch, AUDIT_ARCH, syscallNumber } from '../arch/index.js';
-import { conditionHolds, evaluatePolicy } from '../generator/policy/evaluate.js';
-import type { Policy, Rule } from '../generator/policy/types.js';
+// "Allowed" is decided by evaluatePolicy (or, for raw filters, by running the program) on probe
+// arguments built from the rules' own constants, so argument rules, rule order and the default
+// action are all honoured.
+import { type Arch, AUDIT_ARCH, syscallNumber, syscallTable } from '../arch/index.js';
+import { conditionHolds, evaluatePolicy, type SyscallInput } from '../generator/policy/evaluate.js';
+import type { Action, Policy, Rule } from '../generator/policy/types.js';
 import { describeAction, formatValue, isPermissive } from './describe.js';
 
 export type LintCheck =
@@ -62,8 +63,15 @@ interface ArgConstraint {
   readonly seeds: readonly bigint[];
 }
 
-function probeValues(rules: readonly Rule[], arg: number, constraint?: ArgConstraint): bigint[] {
+function probeValues(
+  rules: readonly Rule[],
+  arg: number,
+  constraint: ArgConstraint | undefined,
+  extra: readonly bigint[],
+): bigint[] {
   const base = new Set<bigint>([0n, MAX64]);
+  for (const v of extra)
+    for (const x of [v, (v - 1n) & MAX64, (v + 1n) & MAX64, ~v & MAX64]) base.add(x & MAX64);
   for (const rule of rules) {
     for (const c of rule.conditions) {
       if (c.arg !== arg) continue;
@@ -81,8 +89,11 @@ function probeValues(rules: readonly Rule[], arg: number, constraint?: ArgConstr
   return [...out].filter(constraint.holds);
 }
 
+/** What the filter does with one syscall: the Policy's reference semantics, or a raw program run. */
+export type Evaluator = (input: SyscallInput) => Action;
+
 /**
- * Arguments for which `policy` lets `name` run on `arch` (with `constraint` holding), or undefined.
+ * Arguments for which the filter lets `name` run on `arch` (with `constraint` holding), or undefined.
  * Probes: each rule's satisfying vector, and each probe value on its own.
  */
 export function findAllowedArgs(
@@ -90,12 +101,14 @@ export function findAllowedArgs(
   arch: Arch,
   name: string,
   constraint?: ArgConstraint,
+  options: LintOptions = {},
 ): bigint[] | undefined {
   if (!policy.arches.includes(arch)) return undefined;
   const nr = syscallNumber(arch, name);
   if (nr === undefined) return undefined;
+  const evaluate = options.evaluate ?? ((input: SyscallInput) => evaluatePolicy(policy, input));
   const rules = (policy.rules[arch] ?? []).filter((r) => r.nr === nr);
-  const probes = [0, 1, 2, 3, 4, 5].map((i) => probeValues(rules, i, constraint));
+  const probes = [0, 1, 2, 3, 4, 5].map((i) => probeValues(rules, i, constraint, options.constants ?? []));
   const first = probes.map((p) => p[0] ?? 0n);
   const vectors: bigint[][] = [first];
   for (const rule of rules) {
@@ -111,7 +124,7 @@ export function findAllowedArgs(
   const input = { auditArch: AUDIT_ARCH[arch], nr };
   for (const args of vectors) {
     if (constraint && !constraint.holds(args[constraint.arg] ?? 0n)) continue;
-    if (isPermissive(evaluatePolicy(policy, { ...input, args }))) return args;
+    if (isPermissive(evaluate({ ...input, args }))) return args;
   }
   return undefined;
 }
@@ -125,6 +138,21 @@ function argsWith(i: number, value: bigint): bigint[] {
 export interface LintOptions {
   /** For raw BPF inputs: whether the program checks seccomp_data.arch (from summarizeProgram). */
   readonly checksArch?: boolean;
+  /**
+   * For raw BPF inputs: run the program itself (the lifted Policy loses argument rules), with
+   * the program's constants as extra probe values.
+   */
+  readonly evaluate?: Evaluator;
+  readonly constants?: readonly bigint[];
+}
+
+/** True when some syscall of `arch` (zero arguments) is allowed: the ABI is open at all. */
+function archOpen(policy: Policy, arch: Arch, evaluate: Evaluator): boolean {
+  if (!policy.arches.includes(arch)) return false;
+  const args = [0n, 0n, 0n, 0n, 0n, 0n];
+  return Object.values(syscallTable(arch)).some((nr) =>
+    isPermissive(evaluate({ auditArch: AUDIT_ARCH[arch], nr, args })),
+  );
 }
 
 /** Every dangerous allowance in `policy`, in a stable order. */
@@ -143,9 +171,10 @@ export function lintPolicy(policy: Policy, options: LintOptions = {}): LintFindi
       message: `default action is ${describeAction(policy.defaultAction)}: every syscall not listed runs (a denylist, not an allowlist)`,
     });
   }
+  const evaluate = options.evaluate ?? ((input: SyscallInput) => evaluatePolicy(policy, input));
   if (policy.arches.includes('x86_64')) {
     for (const arch of ['i386', 'x32'] as const) {
-      if (!policy.arches.includes(arch)) continue;
+      if (!archOpen(policy, arch, evaluate)) continue;
       findings.push({
         check: 'foreign-abi',
         arch,
@@ -155,7 +184,7 @@ export function lintPolicy(policy: Policy, options: LintOptions = {}): LintFindi
   }
   for (const arch of policy.arches) {
     for (const [name, reason] of Object.entries(DANGEROUS_SYSCALLS)) {
-      const args = findAllowedArgs(policy, arch, name);
+      const args = findAllowedArgs(policy, arch, name, undefined, options);
       if (args)
         findings.push({
           check: 'dangerous-syscall',
@@ -165,7 +194,7 @@ export function lintPolicy(policy: Policy, options: LintOptions = {}): LintFindi
         });
     }
     const ns: ArgConstraint = { arg: 0, holds: (v) => (v & CLONE_NEW_MASK) !== 0n, seeds: CLONE_NEW_BITS };
-    const cloneArgs = findAllowedArgs(policy, arch, 'clone', ns);
+    const cloneArgs = findAllowedArgs(policy, arch, 'clone', ns, options);
     if (cloneArgs) {
       findings.push({
         check: 'clone-namespaces',
@@ -174,7 +203,7 @@ export function lintPolicy(policy: Policy, options: LintOptions = {}): LintFindi
         message: `${arch} clone allowed with namespace flags (e.g. flags ${formatValue(cloneArgs[0] ?? 0n)}): the process can create namespaces`,
       });
     }
-    if (findAllowedArgs(policy, arch, 'clone3')) {
+    if (findAllowedArgs(policy, arch, 'clone3', undefined, options)) {
       findings.push({
         check: 'clone3-unfilterable',
         arch,
@@ -188,7 +217,7 @@ export function lintPolicy(policy: Policy, options: LintOptions = {}): LintFindi
       seeds: [PROT_WRITE_EXEC],
     };
     for (const name of ['mmap', 'mmap2', 'mprotect', 'pkey_mprotect']) {
-      if (findAllowedArgs(policy, arch, name, wx)) {
+      if (findAllowedArgs(policy, arch, name, wx, options)) {
         findings.push({
           check: 'write-exec-memory',
           arch,

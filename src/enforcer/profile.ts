@@ -133,6 +133,11 @@ export async function writeWidenedProfile(
     writeFileAtomic(out, `${JSON.stringify(merged, null, 2)}\n`);
     return;
   }
+  if (profile.kind === 'bpf') {
+    const { widenProgram } = await import('./widen-bpf.js');
+    writeFileAtomic(out, widenProgram(new Uint8Array(readFileSync(profile.path)), seen, options));
+    return;
+  }
   const { emitPolicy } = await import('../generator/emit/index.js');
   const content = emitPolicy(widenPolicy(profile.policy, seen, options), profile.kind);
   writeFileAtomic(out, content);

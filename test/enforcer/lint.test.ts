@@ -84,12 +84,21 @@ describe('lintPolicy', () => {
     expect(checks(policy(BASE, denyFirst))).toEqual([]);
   });
 
-  it('flags i386 and x32 allowed beside x86_64', () => {
+  it('flags i386 and x32 allowed beside x86_64, not an ABI that is listed but allows nothing', () => {
     const p = policy(BASE, [], {
       arches: ['x86_64', 'i386', 'x32'],
-      rules: { x86_64: [rule('x86_64', 'read')], i386: [rule('i386', 'read')], x32: [] },
+      rules: { x86_64: [rule('x86_64', 'read')], i386: [rule('i386', 'read')], x32: [rule('x32', 'read')] },
     });
     expect(checks(p)).toEqual(['foreign-abi:i386', 'foreign-abi:x32']);
+    const closed = policy(BASE, [], {
+      arches: ['x86_64', 'i386', 'x32'],
+      rules: {
+        x86_64: [rule('x86_64', 'read')],
+        i386: [],
+        x32: [rule('x32', 'read', { kind: 'errno', errno: 1 })],
+      },
+    });
+    expect(checks(closed)).toEqual([]);
   });
 
   it('flags a raw filter with no arch check and an allowing default', () => {

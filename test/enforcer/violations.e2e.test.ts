@@ -134,6 +134,39 @@ describe('argument rules', () => {
   });
 });
 
+describe('raw BPF profiles', () => {
+  it('--fix widens a .bpf filter exactly: new values allowed, its argument rules (W^X, other domains) kept', async () => {
+    const work = scratch('bpf-fix');
+    const unix = [PYTHON, '-c', 'import socket; socket.socket(socket.AF_UNIX)'];
+    const inet = [
+      PYTHON,
+      '-c',
+      'import socket; socket.socket(socket.AF_UNIX); socket.socket(socket.AF_INET)',
+    ];
+    const inet6 = [PYTHON, '-c', 'import socket; socket.socket(socket.AF_INET6)'];
+    const bpf = (await recordAndGenerate(work, unix, ['bpf'])).outputs.bpf!;
+    expect((await profile(['lint', '--strict', bpf])).exitCode).toBe(0);
+    const fixed = join(work, 'fixed.bpf');
+    const complain = await profile([
+      'enforce',
+      '--complain',
+      '--fix',
+      fixed,
+      '--profile',
+      bpf,
+      '--',
+      ...inet,
+    ]);
+    expect(complain.exitCode, complain.stderr).toBe(0);
+    expect((await profile(['enforce', '--profile', fixed, '--', ...inet])).exitCode).toBe(0);
+    const other = await profile(['enforce', '--profile', fixed, '--', ...inet6]);
+    expect(other.exitCode).toBe(EXIT.violation);
+    expect(other.stderr).toContain('socket(domain=AF_INET6');
+    const lint = await profile(['lint', '--strict', fixed]);
+    expect(lint.stdout).toContain('no dangerous allowances');
+  });
+});
+
 describe('check', () => {
   const before = [PYTHON, '-c', 'import os; print(os.getppid() > 0)'];
   const after = [PYTHON, '-c', 'import os; print(os.getppid() > 0); os.getpgrp()'];
