@@ -1,7 +1,8 @@
 // `npm run bench:check`: `profile check` against native, side by side, on a syscall-heavy workload
 // fully covered by its profile. Bar (issue 4): check ≤ 1.10× native wall time, start-up included.
 //
-// The workload is python3 calling getppid in a loop, sized to run ≈2 s natively. The profile is
+// The workload is python3 calling getppid (or, with WORKLOAD=stat, os.stat) in a loop, sized to
+// run ≈2 s natively. The profile is
 // generated from a short recording of the same program (same syscalls, fewer iterations).
 // To separate what `check` costs from what the kernel charges for any seccomp filter, the same
 // workload also runs under bwrap without a filter, with a one-instruction allow-all filter, and
@@ -19,7 +20,12 @@ import { trace } from '../src/tracer/index.js';
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const PYTHON = '/usr/bin/python3';
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
-const loop = (n: number) => [PYTHON, '-c', `import os\nfor _ in range(${n}): os.getppid()`];
+// WORKLOAD=getppid (default, the issue's example: the cheapest syscall, so the kernel's fixed
+// per-syscall seccomp cost weighs most) or WORKLOAD=stat (os.stat of one file: a syscall that
+// does some work, as real syscall-heavy programs make).
+const KIND = process.env.WORKLOAD === 'stat' ? 'stat' : 'getppid';
+const CALL = KIND === 'stat' ? "os.stat('/etc/hostname')" : 'os.getppid()';
+const loop = (n: number) => [PYTHON, '-c', `import os\nfor _ in range(${n}): ${CALL}`];
 
 async function wall(argv: readonly string[], fd3?: string): Promise<number> {
   const stdio = fd3 ? (['ignore', 'ignore', 'ignore', openSync(fd3, 'r')] as const) : 'ignore';
@@ -45,7 +51,7 @@ await generate({ inputs: [recording], format: 'docker', output: profile });
 await generate({ inputs: [recording], format: 'bpf', output: bpf });
 
 // Size the loop to ≈2 s natively.
-const probe = 500_000;
+const probe = KIND === 'stat' ? 200_000 : 500_000;
 const probeMs = Math.min(await wall(loop(probe)), await wall(loop(probe)), await wall(loop(probe)));
 const n = Math.max(probe, Math.round((probe * 2000) / probeMs));
 const workload = loop(n);
@@ -84,7 +90,7 @@ for (let i = 0; i < 3; i++) {
 
 const med = (name: string) => median(rows[name]!.times);
 const native = med('native');
-console.log(`workload: python3 getppid × ${n.toLocaleString('en')} (profile: ${profile})`);
+console.log(`workload: python3 ${CALL} × ${n.toLocaleString('en')} (profile: ${profile})`);
 console.log(
   `rounds: ${ROUNDS}, interleaved; median (min); load average ${loadavg()[0]?.toFixed(1)} on ${cpus().length} CPUs`,
 );
