@@ -113,7 +113,6 @@ export class ProgramBuilder {
       const cur = entry[to];
       entry[to] = cur === undefined ? a : cur === a ? a : null;
     };
-    // Labels may be entered from outside the item list (never here): treat bound targets as joins.
     const keep: boolean[] = new Array(n).fill(true);
     for (let i = 0; i < n; i++) {
       const it = this.items[i]!;
@@ -177,7 +176,11 @@ export class ProgramBuilder {
       if (i >= n) throw new Error(`label ${t.name}#${t.id} bound past the last instruction`);
       return i;
     };
-    const targetItem = (i: number, t: Target): number => (t === 'next' ? i + 1 : labelItem(t));
+    const targetItem = (i: number, t: Target): number => {
+      const to = t === 'next' ? i + 1 : labelItem(t);
+      if (to <= i) throw new Error(`instruction ${i} jumps backwards; classic BPF jumps only forward`);
+      return to;
+    };
     // Emitted in reverse; positions count from the end (0 = last instruction).
     const out: Instruction[] = [];
     const itemPos = new Array<number>(n);
@@ -210,7 +213,7 @@ export class ProgramBuilder {
     for (let i = n - 1; i >= 0; i--) {
       const it = this.items[i]!;
       if (it.to !== undefined) {
-        const t = labelItem(it.to);
+        const t = targetItem(i, it.to);
         const rv = retValueOf(t);
         // A jump to a return is the return itself: same length, one less instruction executed.
         const insn =

@@ -240,6 +240,16 @@ describe('builder', () => {
     expect(() => b.assemble()).toThrow(expect.objectContaining({ code: 'TOO_LARGE' }));
   });
 
+  it('refuses backward jumps', () => {
+    const b = new ProgramBuilder();
+    const top = b.label('top');
+    b.bind(top)
+      .stmt(LD | IMM, 0)
+      .goto(top)
+      .ret(0);
+    expect(() => b.assemble()).toThrow(/backwards/);
+  });
+
   it('reports unbound labels', () => {
     const b = new ProgramBuilder();
     b.goto(b.label('nowhere'));
