@@ -7,8 +7,6 @@
 //   group-stop (EVENT_STOP + stop signal) → PTRACE_LISTEN, so SIGSTOP/SIGCONT behave as untraced
 //   other EVENT_STOP          → a new child's first stop, or an interrupt: resume
 //   signal-delivery stop      → re-inject the signal (SIGSYS from a trap action is reported first)
-import { closeSync, openSync, readFileSync, readlinkSync, realpathSync, writeSync } from 'node:fs';
-import { constants as osConstants } from 'node:os';
 import { AUDIT_ARCH, archOf, describeSyscall, X32_SYSCALL_BIT } from '../arch/index.js';
 import { ProfilerError } from '../errors.js';
 import { type Affinity, pinnedAffinity } from './affinity.js';
@@ -51,6 +49,7 @@ import {
   NR_SLOTS,
 } from './counters.js';
 import { close, errno, kill, ptraceBuf, ptraceInt, waitpid } from './libc.js';
+import { hex, readExe, readTgid, realpathOr, signalName, writeMemory } from './proc.js';
 import {
   type FilterEvent,
   SHARED_ABORT,
@@ -99,55 +98,6 @@ interface Tracee {
   announced: boolean;
   /** Buffer address of a sched_getaffinity in flight whose result we rewrite at syscall exit. */
   affinityBuf?: number;
-}
-
-const SIGNAL_NAMES = new Map<number, string>(
-  Object.entries(osConstants.signals).map(([name, n]) => [n, name] as [number, string]),
-);
-
-export function signalName(n: number): string {
-  return SIGNAL_NAMES.get(n) ?? `SIG${n}`;
-}
-
-function readTgid(tid: number): number | undefined {
-  try {
-    const m = /^Tgid:\s*(\d+)$/m.exec(readFileSync(`/proc/${tid}/status`, 'utf8'));
-    return m ? Number(m[1]) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function readExe(pid: number): string {
-  try {
-    return readlinkSync(`/proc/${pid}/exe`);
-  } catch {
-    return '(unknown)';
-  }
-}
-
-function realpathOr(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
-  }
-}
-
-/** Writes into a stopped tracee's memory (we are its tracer, so /proc/PID/mem is writable). */
-function writeMemory(pid: number, addr: number, bytes: Uint8Array): void {
-  try {
-    const fd = openSync(`/proc/${pid}/mem`, 'r+');
-    try {
-      writeSync(fd, bytes, 0, bytes.length, addr);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {}
-}
-
-function hex(v: bigint): string {
-  return `0x${BigInt.asUintN(64, v).toString(16)}`;
 }
 
 export class TraceLoop {
