@@ -72,6 +72,75 @@ function conditionsOf(facts: ReadonlyMap<number, WordFacts>, arch: Arch): Condit
   return alternatives;
 }
 
+/** The values of one argument `conditions` allow, when they are range tests on one argument. */
+function intervalOf(
+  conditions: readonly Condition[],
+  max: bigint,
+): { arg: number; lo: bigint; hi: bigint } | undefined {
+  let arg: number | undefined;
+  let lo = 0n;
+  let hi = max;
+  for (const c of conditions) {
+    if (arg !== undefined && c.arg !== arg) return undefined;
+    arg = c.arg;
+    const v = c.value & max;
+    if (c.op === 'GE') lo = v > lo ? v : lo;
+    else if (c.op === 'LE') hi = v < hi ? v : hi;
+    else if (c.op === 'EQ') [lo, hi] = [v > lo ? v : lo, v < hi ? v : hi];
+    else return undefined;
+  }
+  return arg === undefined ? undefined : { arg, lo, hi };
+}
+
+/**
+ * Paths through a decision tree are disjoint, so the lifted rules of one action may be merged:
+ * range rules on one argument become the fewest plain conditions (`arg != 40` rather than three
+ * ranges), which also keeps them expressible in Docker/OCI JSON.
+ */
+function mergeIntervals(rules: readonly Rule[], max: bigint): Rule[] {
+  const byAction = new Map<string, Rule[]>();
+  for (const r of rules) {
+    const key = JSON.stringify(r.action);
+    byAction.set(key, [...(byAction.get(key) ?? []), r]);
+  }
+  const out: Rule[] = [];
+  for (const group of byAction.values()) {
+    const ranges = group.map((r) => intervalOf(r.conditions, max));
+    const arg = ranges[0]?.arg;
+    if (group.length < 2 || ranges.some((x) => x === undefined || x.arg !== arg)) {
+      out.push(...group);
+      continue;
+    }
+    const sorted = (ranges as { arg: number; lo: bigint; hi: bigint }[]).sort((a, b) =>
+      a.lo < b.lo ? -1 : 1,
+    );
+    const merged: [bigint, bigint][] = [];
+    for (const { lo, hi } of sorted) {
+      const last = merged[merged.length - 1];
+      if (last && lo <= last[1] + 1n) last[1] = hi > last[1] ? hi : last[1];
+      else merged.push([lo, hi]);
+    }
+    const a = arg as Condition['arg'];
+    const base = { syscall: group[0]!.syscall, nr: group[0]!.nr, action: group[0]!.action };
+    const [first, second] = merged;
+    if (merged.length === 2 && first![0] === 0n && second![1] === max && second![0] === first![1] + 2n) {
+      out.push({ ...base, conditions: [{ arg: a, op: 'NE', value: first![1] + 1n }] });
+      continue;
+    }
+    for (const [lo, hi] of merged) {
+      const conditions: Condition[] =
+        lo === hi
+          ? [{ arg: a, op: 'EQ', value: lo }]
+          : [
+              ...(lo > 0n ? [{ arg: a, op: 'GE' as const, value: lo }] : []),
+              ...(hi < max ? [{ arg: a, op: 'LE' as const, value: hi }] : []),
+            ];
+      out.push({ ...base, conditions });
+    }
+  }
+  return out;
+}
+
 /**
  * A Policy that approximates `p` on `arches` (lossy): unconditional actions are exact; argument
  * checks are lifted path by path when they are plain comparisons, else the syscall gets an
@@ -116,7 +185,7 @@ export function policyFromProgram(p: readonly Instruction[], arches: readonly Ar
         for (const conditions of alternatives) lifted.push({ syscall, nr, action, conditions });
       }
       if (exact) {
-        list.push(...lifted);
+        list.push(...mergeIntervals(lifted, arch === 'i386' ? 0xffffffffn : (1n << 64n) - 1n));
       } else {
         approximated.push(`${arch}:${syscall}`);
         const values = (leaves ?? []).map((l) => l.value).filter((v): v is number => v !== undefined);

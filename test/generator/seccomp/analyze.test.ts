@@ -112,6 +112,11 @@ describe('policyFromProgram', () => {
     expect(lifted.provenance?.options).toEqual({});
     expect(lifted.defaultAction).toEqual(moby.defaultAction);
     check(lifted, ours);
+    // Merged back to plain conditions: no rule tests an argument twice (Docker/OCI can express it).
+    for (const rules of Object.values(lifted.rules)) {
+      for (const r of rules ?? [])
+        expect(new Set(r.conditions.map((c) => c.arg)).size).toBe(r.conditions.length);
+    }
     // And it compiles back to a program of the same size class.
     expect(compilePolicy(lifted).length).toBeLessThan(ours.length * 1.2);
   });
