@@ -107,6 +107,26 @@ describe('recorded syscall set equals strace -f', () => {
     expect(rec.syscalls.x86_64?.rt_sigreturn?.count).toBeGreaterThanOrEqual(2);
   });
 
+  it('many short-lived grandchildren (first stops racing their parents’ fork events)', async () => {
+    // `( cmd & )` forks a subshell that forks cmd and exits at once: the grandchild's first stop
+    // often reaches the tracer before its parent's PTRACE_EVENT_FORK (DESIGN fact 11).
+    const script = 'for i in $(seq 40); do ( /bin/true & ); done; wait';
+    const { run, recording, truth } = await recordAndStrace(['sh', '-c', script]);
+    expect(run.exitCode).toBe(0);
+    expect(setDiff(recordedNames(recording, 'x86_64'), truth.x86_64)).toEqual({
+      onlyRecorded: [],
+      onlyStrace: [],
+    });
+    expect(recording.runs[0]?.processes).toBe(truth.pids.size);
+    // sh, the $(seq 40) subshell, 40 subshells, 40 × true.
+    expect(recording.runs[0]?.processes).toBe(1 + 1 + 40 + 40);
+    expect(recording.execs).toEqual([
+      { path: '/usr/bin/dash', count: 1 },
+      { path: '/usr/bin/seq', count: 1 },
+      { path: '/usr/bin/true', count: 40 },
+    ]);
+  });
+
   it('node with worker_threads', async () => {
     // sched_yield: at exit, Node's DelayedTaskScheduler thread closes its uv_async handle while
     // the main thread may still be inside uv_async_send on it; uv__async_close then spins with

@@ -7,8 +7,15 @@ import { execa } from 'execa';
 import type { Arch } from '../../src/arch/index.js';
 
 /** Syscall names per arch from `strace -f -qq` output (personality switches tracked per pid). */
-export function parseStrace(text: string): Record<'x86_64' | 'i386' | 'x32', Set<string>> {
-  const out = { x86_64: new Set<string>(), i386: new Set<string>(), x32: new Set<string>() };
+export function parseStrace(
+  text: string,
+): Record<'x86_64' | 'i386' | 'x32', Set<string>> & { pids: Set<string> } {
+  const out = {
+    x86_64: new Set<string>(),
+    i386: new Set<string>(),
+    x32: new Set<string>(),
+    pids: new Set<string>(),
+  };
   const mode = new Map<string, 'x86_64' | 'i386' | 'x32'>();
   for (const line of text.split('\n')) {
     const personality = /^(?:\d+\s+)?\[ Process PID=(\d+) runs in (64 bit|32 bit|x32) mode\. \]/.exec(line);
@@ -20,6 +27,7 @@ export function parseStrace(text: string): Record<'x86_64' | 'i386' | 'x32', Set
     const call = /^(\d+)\s+(?:<\.\.\. ([\w]+) resumed>|([\w]+)\()/.exec(line);
     if (!call) continue;
     const name = call[2] ?? call[3]!;
+    out.pids.add(call[1]!);
     out[mode.get(call[1]!) ?? 'x86_64'].add(name);
   }
   return out;
@@ -29,7 +37,7 @@ export function parseStrace(text: string): Record<'x86_64' | 'i386' | 'x32', Set
 export async function straceSyscalls(
   argv: readonly string[],
   opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
-): Promise<Record<'x86_64' | 'i386' | 'x32', Set<string>>> {
+): Promise<ReturnType<typeof parseStrace>> {
   const dir = mkdtempSync(join(tmpdir(), 'strace-'));
   try {
     const log = join(dir, 'log');
