@@ -219,6 +219,14 @@ describe('pinning is invisible to the workload', () => {
     const traced = await recordCli(argv, { output: out() });
     expect(traced.stdout).toBe(native.stdout);
   });
+
+  it('a workload that sets its own affinity gets exactly what it asked for', async () => {
+    const python = await realPython();
+    const argv = ['taskset', '-c', '0', python, '-c', 'import os; print(sorted(os.sched_getaffinity(0)))'];
+    const traced = await recordCli(argv, { output: out() });
+    expect(traced.exitCode).toBe(0);
+    expect(traced.stdout).toBe('[0]');
+  });
 });
 
 describe('status line', () => {
