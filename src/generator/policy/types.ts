@@ -89,7 +89,7 @@ export function actionValue(action: Action): number {
 export function actionFromValue(value: number): Action | undefined {
   const v = value >>> 0;
   const data = v & 0xffff;
-  switch (v & 0xffff0000) {
+  switch ((v & 0xffff0000) >>> 0) {
     case 0x80000000:
       return { kind: 'kill-process' };
     case 0x00000000:
