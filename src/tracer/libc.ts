@@ -21,6 +21,13 @@ export const ptraceBuf = libc.func('long ptrace(long request, int pid, uintptr_t
   data: Uint8Array | Int32Array | BigUint64Array | BigInt64Array,
 ) => number;
 
+/** waitpid with `status` given as a native address (see nativeBuffer): the hot-path form. */
+export const waitpidAt = libc.func('int waitpid(int pid, uintptr_t status, int options)') as (
+  pid: number,
+  status: number,
+  options: number,
+) => number;
+
 /** waitpid(pid, &status, options); `status` is an Int32Array(1). */
 export const waitpid = libc.func('int waitpid(int pid, void *status, int options)') as (
   pid: number,
@@ -103,4 +110,14 @@ export const kill = libc.func('int kill(int pid, int sig)') as (pid: number, sig
 /** errno of the last failed call on this thread. */
 export function errno(): number {
   return koffi.errno();
+}
+
+/**
+ * Native memory the hot path hands to ptrace as a plain integer address: koffi passes integers
+ * faster than typed arrays (≈0.8 µs against ≈1.2 µs per call here). Read it through `bytes`.
+ * Never freed: one per trace loop.
+ */
+export function nativeBuffer(size: number): { readonly address: number; readonly bytes: Uint8Array } {
+  const mem = koffi.alloc('uint8_t', size);
+  return { address: Number(koffi.address(mem)), bytes: new Uint8Array(koffi.view(mem, size)) };
 }

@@ -48,7 +48,7 @@ import {
   type ExeCounters,
   NR_SLOTS,
 } from './counters.js';
-import { close, errno, kill, ptraceBuf, ptraceInt, waitpid } from './libc.js';
+import { close, errno, kill, nativeBuffer, ptraceInt, waitpidAt } from './libc.js';
 import { hex, readExe, readTgid, realpathOr, signalName, writeMemory } from './proc.js';
 import {
   type FilterEvent,
@@ -121,14 +121,29 @@ export class TraceLoop {
   private fatal: ProfilerError | undefined;
   private affinity: Affinity | undefined;
 
-  // Preallocated buffers and their views (the hot path allocates nothing).
-  private readonly status = new Int32Array(1);
-  private readonly info = new Uint8Array(SYSCALL_INFO_SIZE);
-  private readonly infoU32 = new Uint32Array(this.info.buffer);
-  private readonly infoI32 = new Int32Array(this.info.buffer);
-  private readonly regs = new BigInt64Array(USER_REGS_SIZE / 8);
-  private readonly siginfo = new Int32Array(SIGINFO_SIZE / 4);
-  private readonly msg = new BigUint64Array(1);
+  // Preallocated native buffers, passed to ptrace/waitpid as integer addresses, and their views
+  // (the hot path allocates nothing).
+  private readonly mem = nativeBuffer(8 + SYSCALL_INFO_SIZE + USER_REGS_SIZE + SIGINFO_SIZE + 8);
+  private readonly statusAt = this.mem.address;
+  private readonly infoAt = this.mem.address + 8;
+  private readonly regsAt = this.infoAt + SYSCALL_INFO_SIZE;
+  private readonly siginfoAt = this.regsAt + USER_REGS_SIZE;
+  private readonly msgAt = this.siginfoAt + SIGINFO_SIZE;
+  private readonly status = new Int32Array(this.mem.bytes.buffer, 0, 1);
+  private readonly info = new Uint8Array(this.mem.bytes.buffer, 8, SYSCALL_INFO_SIZE);
+  private readonly infoU32 = new Uint32Array(this.mem.bytes.buffer, 8, SYSCALL_INFO_SIZE / 4);
+  private readonly infoI32 = new Int32Array(this.mem.bytes.buffer, 8, SYSCALL_INFO_SIZE / 4);
+  private readonly regs = new BigInt64Array(
+    this.mem.bytes.buffer,
+    this.regsAt - this.mem.address,
+    USER_REGS_SIZE / 8,
+  );
+  private readonly siginfo = new Int32Array(
+    this.mem.bytes.buffer,
+    this.siginfoAt - this.mem.address,
+    SIGINFO_SIZE / 4,
+  );
+  private readonly msg = new BigUint64Array(this.mem.bytes.buffer, this.msgAt - this.mem.address, 1);
 
   constructor(private readonly input: WorkerInput) {
     this.shared = new Int32Array(input.shared);
@@ -183,9 +198,10 @@ export class TraceLoop {
 
   private loop(): void {
     const status = this.status;
+    const statusAt = this.statusAt;
     const shared = this.shared;
     for (;;) {
-      const pid = waitpid(-1, status, WALL | WNOTHREAD);
+      const pid = waitpidAt(-1, statusAt, WALL | WNOTHREAD);
       if (pid <= 0) {
         const err = errno();
         if (err === EINTR) continue;
@@ -238,7 +254,7 @@ export class TraceLoop {
   }
 
   private onSeccomp(t: Tracee, pid: number): void {
-    if (ptraceBuf(PTRACE_GET_SYSCALL_INFO, pid, SYSCALL_INFO_SIZE, this.info) <= 0) {
+    if (ptraceInt(PTRACE_GET_SYSCALL_INFO, pid, SYSCALL_INFO_SIZE, this.infoAt) <= 0) {
       const err = errno();
       if (err === ESRCH) return; // killed under our feet
       // EIO/EINVAL: a kernel older than 5.3. Nothing can be recorded: end the workload.
@@ -319,7 +335,7 @@ export class TraceLoop {
     if (
       addr !== undefined &&
       this.affinity &&
-      ptraceBuf(PTRACE_GET_SYSCALL_INFO, pid, SYSCALL_INFO_SIZE, this.info) > 0 &&
+      ptraceInt(PTRACE_GET_SYSCALL_INFO, pid, SYSCALL_INFO_SIZE, this.infoAt) > 0 &&
       this.info[0] === SYSCALL_INFO_OP_EXIT &&
       this.info[32] === 0
     ) {
@@ -345,10 +361,10 @@ export class TraceLoop {
 
   /** At a seccomp stop: skip the call so it returns -errno (nr -1 is not re-filtered). */
   private skipSyscall(pid: number): void {
-    if (ptraceBuf(PTRACE_GETREGS, pid, 0, this.regs) !== 0) return;
+    if (ptraceInt(PTRACE_GETREGS, pid, 0, this.regsAt) !== 0) return;
     this.regs[REG.orig_rax] = -1n;
     this.regs[REG.rax] = BigInt(-this.errnoValue);
-    ptraceBuf(PTRACE_SETREGS, pid, 0, this.regs);
+    ptraceInt(PTRACE_SETREGS, pid, 0, this.regsAt);
   }
 
   /** The launcher's exec of the workload happened: from here on everything is recorded. */
@@ -360,7 +376,7 @@ export class TraceLoop {
   }
 
   private onSignal(t: Tracee, pid: number, sig: number): void {
-    if (sig === SIGSYS && !t.proc.launcher && ptraceBuf(PTRACE_GETSIGINFO, pid, 0, this.siginfo) === 0) {
+    if (sig === SIGSYS && !t.proc.launcher && ptraceInt(PTRACE_GETSIGINFO, pid, 0, this.siginfoAt) === 0) {
       if (this.siginfo[2] === SYS_SECCOMP) {
         const nr = this.siginfo[6]!;
         const arch = archOf(this.siginfo[7]! >>> 0, nr);
@@ -382,7 +398,7 @@ export class TraceLoop {
     nr: number,
   ) {
     let args: string[] = [];
-    if (ptraceBuf(PTRACE_GETREGS, pid, 0, this.regs) === 0) {
+    if (ptraceInt(PTRACE_GETREGS, pid, 0, this.regsAt) === 0) {
       const r = this.regs;
       const order =
         arch === 'i386'
@@ -402,7 +418,7 @@ export class TraceLoop {
   }
 
   private onNewChild(parent: Tracee, pid: number, event: number): void {
-    if (ptraceBuf(PTRACE_GETEVENTMSG, pid, 0, this.msg) === 0) {
+    if (ptraceInt(PTRACE_GETEVENTMSG, pid, 0, this.msgAt) === 0) {
       const child = Number(this.msg[0]!);
       const known = this.tracees.get(child);
       if (known) known.announced = true;
@@ -459,7 +475,7 @@ export class TraceLoop {
 
   private onExec(pid: number): void {
     let t = this.tracees.get(pid);
-    if (ptraceBuf(PTRACE_GETEVENTMSG, pid, 0, this.msg) === 0) {
+    if (ptraceInt(PTRACE_GETEVENTMSG, pid, 0, this.msgAt) === 0) {
       const former = Number(this.msg[0]!);
       if (former !== pid) {
         // execve from a non-leader thread: it now carries the tgid; the old tid is gone for good.
@@ -484,7 +500,7 @@ export class TraceLoop {
 
   private onExitEvent(t: Tracee, pid: number): void {
     const proc = t.proc;
-    if (!proc.launcher && !proc.filterEvent && ptraceBuf(PTRACE_GETEVENTMSG, pid, 0, this.msg) === 0) {
+    if (!proc.launcher && !proc.filterEvent && ptraceInt(PTRACE_GETEVENTMSG, pid, 0, this.msgAt) === 0) {
       const exitStatus = Number(this.msg[0]!);
       if ((exitStatus & 0x7f) === SIGSYS) {
         if (t.trapped) proc.filterEvent = t.trapped;
@@ -501,12 +517,12 @@ export class TraceLoop {
    * holds -ENOSYS (kill-thread); the other threads of the group were interrupted (-EINTR & co.).
    */
   private detectFilterKill(t: Tracee, pid: number): void {
-    if (ptraceBuf(PTRACE_GETREGS, pid, 0, this.regs) !== 0) return;
+    if (ptraceInt(PTRACE_GETREGS, pid, 0, this.regsAt) !== 0) return;
     const orig = this.regs[REG.orig_rax]!;
     const rax = this.regs[REG.rax]!;
     if (orig < 0n || (rax !== orig && rax !== -ENOSYS)) return;
     let auditArch = AUDIT_ARCH.x86_64 as number;
-    if (ptraceBuf(PTRACE_GET_SYSCALL_INFO, pid, SYSCALL_INFO_SIZE, this.info) > 0)
+    if (ptraceInt(PTRACE_GET_SYSCALL_INFO, pid, SYSCALL_INFO_SIZE, this.infoAt) > 0)
       auditArch = this.infoU32[1]!;
     const nr = Number(BigInt.asIntN(32, orig));
     const arch = archOf(auditArch, nr);
