@@ -71,7 +71,10 @@ export function formatEnforce(result: EnforceResult): string {
 
 /** The lines `profile check` prints: drift per executable and arch, or a clean bill. */
 export function formatCheck(result: CheckResult): string {
-  if (result.clean) return `profile check: clean: no syscall outside ${result.profile.path}\n`;
+  if (result.clean) {
+    const failed = result.exitCode === 0 ? '' : ` (the workload itself ended with exit ${result.exitCode})`;
+    return `profile check: clean: no syscall outside ${result.profile.path}${failed}\n`;
+  }
   const lines = [`profile check: drift: ${result.drift.length} syscall(s) outside ${result.profile.path}`];
   const byExe = new Map<string, string[]>();
   for (const v of result.drift) {
