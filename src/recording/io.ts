@@ -1,7 +1,7 @@
 // Reading (validated) and writing (atomic) recordings.
 import { readFileSync } from 'node:fs';
 import { ProfilerError } from '../errors.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { writeRecordingFile } from './format.js';
 import { RECORDING_FORMAT, RECORDING_VERSION, type Recording, recordingSchema } from './schema.js';
 
 /** Parses and validates a recording from text; `source` names it in errors. */
@@ -58,5 +58,5 @@ export function readRecording(path: string): Recording {
 
 /** Writes a recording atomically (temp file + rename). */
 export function writeRecording(path: string, recording: Recording): void {
-  writeFileAtomic(path, `${JSON.stringify(recording, null, 2)}\n`);
+  writeRecordingFile(path, recording);
 }

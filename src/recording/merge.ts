@@ -4,7 +4,8 @@ import { ProfilerError } from '../errors.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { MAX_ARG_VALUES } from './arg-specs.js';
 import { compareValues, getOrCreate, orderArches } from './builder.js';
-import { RECORDING_FORMAT, RECORDING_VERSION, type Recording } from './schema.js';
+import { RECORDING_FORMAT, RECORDING_VERSION } from './format.js';
+import type { Recording } from './schema.js';
 
 type Counts = Record<string, number>;
 

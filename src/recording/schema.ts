@@ -3,8 +3,9 @@
 import { z } from 'zod';
 import { ARCHES } from '../arch/index.js';
 
-export const RECORDING_FORMAT = 'seccomp-profiler.recording';
-export const RECORDING_VERSION = 1;
+import { RECORDING_FORMAT, RECORDING_VERSION } from './format.js';
+
+export { RECORDING_FORMAT, RECORDING_VERSION };
 
 const archKey = z.enum(ARCHES);
 const count = z.number().int().nonnegative();

@@ -1,7 +1,6 @@
 // record(): trace a workload and write the recording (optionally merged into an existing one).
 import { existsSync } from 'node:fs';
-import { readRecording, writeRecording } from '../recording/io.js';
-import { mergeRecordings } from '../recording/merge.js';
+import { writeRecordingFile } from '../recording/format.js';
 import type { Recording } from '../recording/schema.js';
 import { assertWritable } from '../util/atomic-write.js';
 import { type TraceOptions, type TraceResult, trace } from './index.js';
@@ -22,9 +21,15 @@ export interface RecordResult extends TraceResult {
 /** Traces `argv` and writes the recording. The output path is checked before the workload runs. */
 export async function record(opts: RecordOptions): Promise<RecordResult> {
   assertWritable(opts.output);
-  const previous = opts.append && existsSync(opts.output) ? readRecording(opts.output) : undefined;
+  // Validating and merging need the schema library; load it only when appending.
+  const previous =
+    opts.append && existsSync(opts.output)
+      ? (await import('../recording/io.js')).readRecording(opts.output)
+      : undefined;
   const result = await trace(opts);
-  const written = previous ? mergeRecordings([previous, result.recording]) : result.recording;
-  writeRecording(opts.output, written);
+  const written = previous
+    ? (await import('../recording/merge.js')).mergeRecordings([previous, result.recording])
+    : result.recording;
+  writeRecordingFile(opts.output, written);
   return { ...result, written, output: opts.output };
 }
