@@ -81,6 +81,19 @@ function checkFilter(filter: Uint8Array): void {
   }
 }
 
+/**
+ * dist/src/tracer/launcher (compiled from launcher.c by `npm run build` when `cc` works), unless
+ * SECCOMP_PROFILER_LAUNCHER=node asks for the Node launcher.
+ */
+function nativeLauncher(): string | undefined {
+  if (process.env.SECCOMP_PROFILER_LAUNCHER === 'node') return undefined;
+  try {
+    return runtimeFile('./launcher', import.meta.url);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Runs `argv` under the tracer. Rejects with ProfilerError for known failures (127, 126, EPERM, …). */
 export async function trace(opts: TraceOptions): Promise<TraceResult> {
   const command = opts.argv[0];
@@ -95,12 +108,16 @@ export async function trace(opts: TraceOptions): Promise<TraceResult> {
   }
   const envObj = opts.env ?? process.env;
   const path = resolveCommand(command, envObj.PATH, cwd);
+  for (const arg of opts.argv) {
+    if (arg.includes('\0')) throw new ProfilerError('USAGE', `NUL byte in argument ${JSON.stringify(arg)}`);
+  }
   const filter = opts.filter ?? traceAllFilter();
   checkFilter(filter);
   const shared = new SharedArrayBuffer(SHARED_CAPACITY * 4);
   const input: WorkerInput = {
     nodePath: process.execPath,
     launcherPath: runtimeFile('./launcher.js', import.meta.url),
+    nativeLauncherPath: nativeLauncher(),
     path,
     argv: [...opts.argv],
     env: Object.entries(envObj)

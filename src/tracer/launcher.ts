@@ -1,20 +1,23 @@
-// The launcher: a tiny process the tracer posix_spawns and PTRACE_SEIZEs. It waits on fd 3 until
-// the tracer has seized it (the tracer then writes the job there), sets NO_NEW_PRIVS, installs the
+// The Node launcher: the fallback for launcher.c (used when no C compiler built that one, or with
+// SECCOMP_PROFILER_LAUNCHER=node); keep the two in step. The launcher is a tiny process the tracer
+// posix_spawns and PTRACE_SEIZEs. It waits on fd 3 until the tracer has seized it (the tracer then writes the job there), sets NO_NEW_PRIVS, installs the
 // seccomp filter and execve's the workload. The filter must be installed by the tracee itself
 // (DESIGN fact 4). Between the seccomp() call and execve() it does nothing else: a filter whose
 // default is to kill would otherwise kill the launcher. Failures are reported on fd 4 (close-on-exec,
 // so a successful execve closes it silently) and end the launcher with 127.
 import { closeSync, readSync, writeSync } from 'node:fs';
 import { F_SETFD, PR_SET_NO_NEW_PRIVS, SECCOMP_SET_MODE_FILTER, SYS_SECCOMP_X86_64 } from './constants.js';
-import { errno, execve, fcntlInt, prctl, signalDefault, sigprocmask, syscallSeccomp } from './libc.js';
-
-interface Job {
-  path: string;
-  argv: string[];
-  env: string[];
-  cwd: string;
-  filter: string; // base64 sock_filter[]
-}
+import { decodeJob, type Job } from './job.js';
+import {
+  errno,
+  execve,
+  fcntlInt,
+  prctl,
+  rtSigactionDefault,
+  signalDefault,
+  sigprocmask,
+  syscallSeccomp,
+} from './libc.js';
 
 const JOB_FD = 3;
 const STATUS_FD = 4;
@@ -36,7 +39,14 @@ function readJob(): Job {
     chunks.push(Buffer.from(buf.subarray(0, n)));
   }
   closeSync(JOB_FD);
-  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as Job;
+  const bytes = Buffer.concat(chunks);
+  // No job: the tracer gave up before sending it.
+  if (bytes.length === 0) process.exit(127);
+  try {
+    return decodeJob(bytes);
+  } catch {
+    fail('job', 22 /* EINVAL */);
+  }
 }
 
 // fd 4 came through dup2, which cleared close-on-exec: set it again, so the workload does not
@@ -54,10 +64,13 @@ try {
 for (const fd of [0, 1, 2]) fcntlInt(fd, F_SETFD, 0);
 signalDefault(13 /* SIGPIPE */, 0);
 signalDefault(25 /* SIGXFSZ */, 0);
+// glibc's posix_spawn (the tracer's) leaves its internal signals 32 and 33 ignored in the child
+// (they are blocked while it runs): without this the workload would start with them ignored.
+rtSigactionDefault(32);
+rtSigactionDefault(33);
 sigprocmask(2 /* SIG_SETMASK */, new Uint8Array(128), null);
 
-const filterBytes = Buffer.from(job.filter, 'base64');
-const prog = { len: filterBytes.length / 8, filter: new Uint8Array(filterBytes) };
+const prog = { len: job.filter.length / 8, filter: job.filter };
 const argv: (string | null)[] = [...job.argv, null];
 const env: (string | null)[] = [...job.env, null];
 

@@ -83,6 +83,21 @@ export const signalDefault = libc.func('uintptr_t signal(int sig, uintptr_t hand
   sig: number,
   handler: number,
 ) => number;
+/**
+ * rt_sigaction(sig, {SIG_DFL}, NULL, 8) as a raw syscall: glibc's sigaction refuses its internal
+ * signals 32/33, which its posix_spawn leaves ignored in the child (see launcher.ts).
+ */
+const rawRtSigaction = libc.func('long syscall(long nr, int sig, void *act, void *oact, size_t size)') as (
+  nr: number,
+  sig: number,
+  act: Uint8Array,
+  oact: null,
+  size: number,
+) => number;
+const SYS_RT_SIGACTION_X86_64 = 13;
+export function rtSigactionDefault(sig: number): number {
+  return rawRtSigaction(SYS_RT_SIGACTION_X86_64, sig, new Uint8Array(32), null, 8);
+}
 export const sigprocmask = libc.func('int pthread_sigmask(int how, void *set, void *oldset)') as (
   how: number,
   set: Uint8Array,

@@ -5,6 +5,8 @@ import type { Arch } from '../arch/index.js';
 export interface WorkerInput {
   readonly nodePath: string;
   readonly launcherPath: string;
+  /** The compiled launcher.c, when the build made one (tried first; the Node launcher is the fallback). */
+  readonly nativeLauncherPath: string | undefined;
   /** Resolved absolute path of the workload's executable. */
   readonly path: string;
   readonly argv: readonly string[];

@@ -4,6 +4,7 @@ import { readSync, writeSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { ProfilerError } from '../errors.js';
 import { F_SETFD, O_CLOEXEC, PTRACE_SEIZE, TRACE_OPTIONS } from './constants.js';
+import { encodeJob } from './job.js';
 import {
   close,
   errno,
@@ -50,14 +51,24 @@ export function launch(input: WorkerInput, beforeSeize: (pid: number) => void): 
     .filter(([k, v]) => v !== undefined && !k.startsWith('NODE_OPTIONS'))
     .map(([k, v]) => `${k}=${v}`);
   const pidBuf = new Int32Array(1);
-  const rc = posixSpawn(
-    pidBuf,
-    input.nodePath,
-    fa,
-    null,
-    [input.nodePath, '--no-warnings', input.launcherPath, null],
-    [...env, null],
-  );
+  let launcherPath = input.nativeLauncherPath;
+  // The native launcher starts in about a millisecond; a Node launcher needs ≈140 ms (node + koffi).
+  // If the native one cannot be spawned (e.g. a noexec mount), fall back to the Node one.
+  let rc =
+    launcherPath === undefined
+      ? -1
+      : posixSpawn(pidBuf, launcherPath, fa, null, [launcherPath, null], [...env, null]);
+  if (rc !== 0) {
+    launcherPath = input.launcherPath;
+    rc = posixSpawn(
+      pidBuf,
+      input.nodePath,
+      fa,
+      null,
+      [input.nodePath, '--no-warnings', input.launcherPath, null],
+      [...env, null],
+    );
+  }
   posixSpawnFileActionsDestroy(fa);
   close(jobRead);
   close(statusWrite);
@@ -78,7 +89,7 @@ export function launch(input: WorkerInput, beforeSeize: (pid: number) => void): 
     waitpid(pid, new Int32Array(1), 0);
     close(jobWrite);
     close(statusRead);
-    throw new ProfilerError('INTERNAL', `the launcher (${input.launcherPath}) did not start`);
+    throw new ProfilerError('INTERNAL', `the launcher (${launcherPath}) did not start`);
   }
   beforeSeize(pid);
   if (ptraceInt(PTRACE_SEIZE, pid, 0, TRACE_OPTIONS) !== 0) {
@@ -89,14 +100,7 @@ export function launch(input: WorkerInput, beforeSeize: (pid: number) => void): 
     close(statusRead);
     throw ptraceRefused(err);
   }
-  const job = JSON.stringify({
-    path: input.path,
-    argv: input.argv,
-    env: input.env,
-    cwd: input.cwd,
-    filter: Buffer.from(input.filter).toString('base64'),
-  });
-  const bytes = Buffer.from(job);
+  const bytes = encodeJob(input);
   let off = 0;
   while (off < bytes.length) off += writeSync(jobWrite, bytes, off, bytes.length - off);
   close(jobWrite);

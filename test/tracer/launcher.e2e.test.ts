@@ -1,0 +1,108 @@
+// Both launchers (the native one built from launcher.c, and the Node fallback forced with
+// SECCOMP_PROFILER_LAUNCHER=node) must hand the workload the same process: stdio open, fds 3/4 gone,
+// default SIGPIPE/SIGXFSZ, empty signal mask, no_new_privs, the filter installed, the right cwd,
+// argv and env (a job larger than one pipe buffer (64 KiB) included), and the same errors.
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { trace } from '../../src/tracer/index.js';
+
+const NATIVE = fileURLToPath(new URL('../../dist/src/tracer/launcher', import.meta.url));
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tracer-launcher-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function hasCc(): boolean {
+  try {
+    execFileSync('sh', ['-c', 'command -v cc'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+it('the build compiled the native launcher (a C compiler is installed here)', () => {
+  if (!hasCc()) return;
+  expect(existsSync(NATIVE)).toBe(true);
+});
+
+// What a process sees of itself, minus what only the tracer sets (no_new_privs, seccomp).
+const PROBE = `grep -E '^(SigBlk|SigIgn|NoNewPrivs|Seccomp):' /proc/self/status; pwd; printf '%s|' "$@"; echo;
+for fd in 0 1 2 3 4; do [ -e /proc/self/fd/$fd ] && printf 'fd%s ' $fd; done; echo; printf '%s' "$BIG" | wc -c`;
+
+describe.each(['native', 'node'] as const)('the %s launcher', (kind) => {
+  const saved = process.env.SECCOMP_PROFILER_LAUNCHER;
+  beforeEach(() => {
+    if (kind === 'node') process.env.SECCOMP_PROFILER_LAUNCHER = 'node';
+    else delete process.env.SECCOMP_PROFILER_LAUNCHER;
+  });
+  afterAll(() => {
+    if (saved === undefined) delete process.env.SECCOMP_PROFILER_LAUNCHER;
+    else process.env.SECCOMP_PROFILER_LAUNCHER = saved;
+  });
+
+  it('starts the workload as a shell would, with no_new_privs and the filter installed', async () => {
+    const outFile = join(dir, `probe-${kind}.txt`);
+    const big = 'x'.repeat(100_000);
+    const argv = ['sh', '-c', `exec >${outFile} 2>&1; ${PROBE}`, 'probe', 'two words', ''];
+    const env = { PATH: process.env.PATH, BIG: big };
+    const r = await trace({ argv, cwd: dir, env });
+    expect(r.outcome).toEqual({ status: 'exited', code: 0 });
+    const traced = readFileSync(outFile, 'utf8');
+    // The same probe untraced (execa/libuv also resets dispositions and the mask).
+    const plain = await execa('sh', ['-c', PROBE, 'probe', 'two words', ''], {
+      cwd: dir,
+      env,
+      extendEnv: false,
+    });
+    const lines = traced.trimEnd().split('\n');
+    expect(lines).toContain('NoNewPrivs:\t1');
+    expect(lines).toContain('Seccomp:\t2');
+    const withoutTracerOnly = lines.filter((l) => !/^(NoNewPrivs|Seccomp):/.test(l));
+    expect(withoutTracerOnly).toEqual(
+      plain.stdout.split('\n').filter((l) => !/^(NoNewPrivs|Seccomp):/.test(l)),
+    );
+    expect(withoutTracerOnly).toContain('SigBlk:\t0000000000000000');
+    expect(withoutTracerOnly).toContain('SigIgn:\t0000000000000000');
+    expect(withoutTracerOnly).toContain(dir);
+    expect(withoutTracerOnly).toContain('two words||');
+    expect(withoutTracerOnly).toContain('100000');
+    // stdio open (the exec redirected them to the file, so 0 stays the test's stdin), fds 3/4 gone.
+    expect(withoutTracerOnly.find((l) => l.startsWith('fd'))?.trim()).toBe('fd0 fd1 fd2');
+    expect(r.recording.syscalls.x86_64?.execve?.count).toBeGreaterThanOrEqual(2);
+  });
+
+  it('an interpreter that does not exist → NOT_FOUND (execve ENOENT in the launcher)', async () => {
+    const script = join(dir, `missing-interp-${kind}`);
+    writeFileSync(script, '#!/no/such/interpreter\n');
+    chmodSync(script, 0o755);
+    await expect(trace({ argv: [script] })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: `${script}: command not found`,
+    });
+  });
+
+  it('a script without #! → NOT_EXECUTABLE (execve ENOEXEC in the launcher)', async () => {
+    const script = join(dir, `no-shebang-${kind}`);
+    writeFileSync(script, 'echo hi\n');
+    chmodSync(script, 0o755);
+    await expect(trace({ argv: [script] })).rejects.toMatchObject({
+      code: 'NOT_EXECUTABLE',
+      message: `${script}: cannot execute (ENOEXEC)`,
+    });
+  });
+
+  it('a filter the kernel refuses → UNAVAILABLE (seccomp EINVAL in the launcher)', async () => {
+    // One instruction that is not a return: the kernel's checker rejects it.
+    const filter = new Uint8Array(8);
+    filter[0] = 0x20; // BPF_LD|BPF_W|BPF_ABS, k = 0, then no return
+    await expect(trace({ argv: ['true'], filter })).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+  });
+});
