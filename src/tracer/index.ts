@@ -3,7 +3,6 @@
 // validates, starts the worker, relays aborts and progress, and builds the recording.
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { EXIT, ProfilerError } from '../errors.js';
 import { buildRecording } from '../recording/builder.js';
 import type { Recording } from '../recording/schema.js';
@@ -22,8 +21,10 @@ import {
   type WorkerInput,
   type WorkerMessage,
 } from './protocol.js';
+import { takeTraceWorker } from './warm.js';
 
 export type { FilterEvent, TraceOutcome } from './protocol.js';
+export { prepareTrace } from './warm.js';
 
 /** What to run and how to trace it. */
 export interface TraceOptions {
@@ -132,7 +133,8 @@ export async function trace(opts: TraceOptions): Promise<TraceResult> {
   const startedAt = new Date();
   const started = performance.now();
   const view = new Int32Array(shared);
-  const worker = new Worker(runtimeFile('./worker.js', import.meta.url), { workerData: input });
+  const worker = takeTraceWorker();
+  worker.postMessage(input);
 
   const onAbort = () => {
     Atomics.store(view, SHARED_ABORT, 1);

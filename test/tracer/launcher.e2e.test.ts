@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { trace } from '../../src/tracer/index.js';
+import { prepareTrace, trace } from '../../src/tracer/index.js';
 
 const NATIVE = fileURLToPath(new URL('../../dist/src/tracer/launcher', import.meta.url));
 
@@ -104,5 +104,33 @@ describe.each(['native', 'node'] as const)('the %s launcher', (kind) => {
     const filter = new Uint8Array(8);
     filter[0] = 0x20; // BPF_LD|BPF_W|BPF_ABS, k = 0, then no return
     await expect(trace({ argv: ['true'], filter })).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+  });
+});
+
+describe('prepareTrace()', () => {
+  it('boots the tracer thread ahead; the next trace() uses it and later ones boot their own', async () => {
+    prepareTrace();
+    prepareTrace(); // idempotent
+    const first = await trace({ argv: ['true'] });
+    const second = await trace({ argv: ['sh', '-c', 'exit 4'] });
+    expect(first.outcome).toEqual({ status: 'exited', code: 0 });
+    expect(second.outcome).toEqual({ status: 'exited', code: 4 });
+    expect(first.recording.syscalls.x86_64?.execve?.count).toBe(1);
+  });
+
+  it('an unused prepared thread does not keep the process alive', async () => {
+    const warm = fileURLToPath(new URL('../../dist/src/tracer/warm.js', import.meta.url));
+    const r = await execa(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `(await import(${JSON.stringify(warm)})).prepareTrace(); console.log('ok')`,
+      ],
+      { timeout: 20_000, reject: false },
+    );
+    expect(r.timedOut).toBe(false);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toBe('ok');
   });
 });
