@@ -89,12 +89,11 @@ function sawAnything(rec: Recording): boolean {
 }
 
 /**
- * `policy` widened to also allow what `seen` recorded (argument rules as generate would write them):
- * new rules go after the existing ones of their syscall, so everything allowed before stays allowed.
+ * Exactly what `seen` needs, as generate would write it (argument rules included), without the
+ * baseline, runtime set or errno overrides that the profile being widened already decided on.
  */
-export function widenPolicy(policy: Policy, seen: Recording, options: Partial<GenerateOptions> = {}): Policy {
-  if (!sawAnything(seen)) return policy;
-  const extra = policyFromRecordings([seen], {
+export function allowancesFor(seen: Recording, options: Partial<GenerateOptions> = {}): Policy {
+  return policyFromRecordings([seen], {
     ...DEFAULT_GENERATE_OPTIONS,
     ...options,
     baseline: false,
@@ -102,6 +101,15 @@ export function widenPolicy(policy: Policy, seen: Recording, options: Partial<Ge
     errnoOverrides: new Map(),
     arches: undefined,
   });
+}
+
+/**
+ * `policy` widened to also allow what `seen` recorded (argument rules as generate would write them):
+ * new rules go after the existing ones of their syscall, so everything allowed before stays allowed.
+ */
+export function widenPolicy(policy: Policy, seen: Recording, options: Partial<GenerateOptions> = {}): Policy {
+  if (!sawAnything(seen)) return policy;
+  const extra = allowancesFor(seen, options);
   const arches = [...policy.arches];
   const rules: Partial<Record<Arch, readonly Rule[]>> = { ...policy.rules };
   for (const arch of extra.arches) {

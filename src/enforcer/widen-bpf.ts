@@ -6,12 +6,12 @@
 import { reachableArches } from '../arch/index.js';
 import { decodeProgram, encodeProgram } from '../generator/bpf/encode.js';
 import { type Instruction, JA, JMP, RET } from '../generator/bpf/types.js';
-import { policyFromRecordings } from '../generator/policy/from-recordings.js';
-import { DEFAULT_GENERATE_OPTIONS, type GenerateOptions } from '../generator/policy/options.js';
+import type { GenerateOptions } from '../generator/policy/options.js';
 import { type Action, actionValue, type Policy, type Rule } from '../generator/policy/types.js';
 import { compilePolicy } from '../generator/seccomp/compile.js';
 import type { Recording } from '../recording/schema.js';
 import { isPermissive } from './describe.js';
+import { allowancesFor } from './profile.js';
 
 /** A return value no generated rule uses: RET_TRACE with data 0xfffe marks "fall through". */
 const FALL_THROUGH: Action = { kind: 'trace', data: 0xfffe };
@@ -23,14 +23,7 @@ export function widenProgram(
   options: Partial<GenerateOptions> = {},
 ): Uint8Array {
   const program = decodeProgram(original);
-  const extra = policyFromRecordings([seen], {
-    ...DEFAULT_GENERATE_OPTIONS,
-    ...options,
-    baseline: false,
-    runtime: 'none',
-    errnoOverrides: new Map(),
-    arches: undefined,
-  });
+  const extra = allowancesFor(seen, options);
   const arches = [...new Set([...reachableArches(), ...extra.arches])];
   const rules: Partial<Record<(typeof arches)[number], readonly Rule[]>> = {};
   for (const arch of arches) rules[arch] = (extra.rules[arch] ?? []).filter((r) => isPermissive(r.action));
