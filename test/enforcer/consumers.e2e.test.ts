@@ -1,50 +1,12 @@
 // Round trips through real consumers: recorded → OCI → runc, recorded → bpf → bwrap.
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { ociBundle, runcRun } from '../support/runc.js';
 import { native, PYTHON, profile, recordAndGenerate, scratch } from './support.js';
 
 const WORKLOAD = [PYTHON, '-c', 'import os, sys; print(sorted(os.listdir("/etc"))[:2], sys.version_info[0])'];
-
-/** An OCI bundle whose rootfs is read-only bind mounts of the host's /usr and /etc. */
-function bundle(dir: string, args: readonly string[], seccomp: unknown): string {
-  const root = join(dir, 'bundle');
-  const rootfs = join(root, 'rootfs');
-  for (const d of ['usr', 'etc', 'proc', 'dev', 'tmp']) mkdirSync(join(rootfs, d), { recursive: true });
-  for (const [link, target] of [
-    ['bin', 'usr/bin'],
-    ['lib', 'usr/lib'],
-    ['lib64', 'usr/lib64'],
-  ]) {
-    symlinkSync(target!, join(rootfs, link!));
-  }
-  const config = {
-    ociVersion: '1.0.2',
-    process: {
-      terminal: false,
-      user: { uid: 0, gid: 0 },
-      args,
-      env: ['PATH=/usr/bin:/bin'],
-      cwd: '/',
-      noNewPrivileges: true,
-    },
-    root: { path: 'rootfs', readonly: true },
-    hostname: 'enforcer-test',
-    mounts: [
-      { destination: '/proc', type: 'proc', source: 'proc' },
-      { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'mode=755'] },
-      ...['/usr', '/etc'].map((d) => ({ destination: d, type: 'bind', source: d, options: ['rbind', 'ro'] })),
-    ],
-    linux: {
-      namespaces: [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }],
-      seccomp,
-    },
-  };
-  writeFileSync(join(root, 'config.json'), JSON.stringify(config, null, 2));
-  return root;
-}
 
 describe('consumers', () => {
   it('recorded → OCI (--runtime runc) → runc runs the workload with the same output', async () => {
@@ -53,10 +15,7 @@ describe('consumers', () => {
     const { outputs } = await recordAndGenerate(dir, WORKLOAD, ['oci'], ['--runtime', 'runc']);
     const oci = JSON.parse(readFileSync(outputs.oci!, 'utf8')) as Record<string, unknown>;
     const seccomp = (oci.linux as { seccomp?: unknown } | undefined)?.seccomp ?? oci;
-    const root = bundle(dir, WORKLOAD, seccomp);
-    const id = `enforcer-${process.pid}-${Date.now()}`;
-    const run = await execa('runc', ['run', '--bundle', root, id], { reject: false, stdin: 'ignore' });
-    await execa('runc', ['delete', '--force', id], { reject: false });
+    const run = await runcRun(ociBundle(join(dir, 'bundle'), { args: WORKLOAD, seccomp }));
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toBe(expected.stdout);

@@ -1,10 +1,10 @@
 // Real consumer: runc 1.1.5 runs the workload under our OCI profile generated with --runtime runc,
 // in a bundle whose rootfs is read-only bind mounts of the host's /bin /lib /lib64 /usr /etc.
 // The same profile without the runtime set makes runc fail: that is what proves the set is needed.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ociBundle, runcRun } from '../../support/runc.js';
 import { generateFor, prepareWorkload, type Workload } from './support.js';
 
 let w: Workload;
@@ -12,68 +12,17 @@ beforeAll(async () => {
   w = await prepareWorkload('runc');
 });
 
-/** Writes an OCI bundle (runc-spec-like config.json) running the workload under `seccomp`. */
+/** A bundle in the workload's scratch dir running it (bound at /w) under `seccomp`. */
 function bundle(name: string, seccomp: unknown, noNewPrivileges: boolean): string {
-  const dir = join(w.dir, name);
-  mkdirSync(join(dir, 'rootfs'), { recursive: true });
-  const bind = (destination: string, source = destination) => ({
-    destination,
-    type: 'bind',
-    source,
-    options: ['rbind', 'ro'],
+  return ociBundle(join(w.dir, name), {
+    args: ['/w/workload'],
+    seccomp,
+    noNewPrivileges,
+    binds: { '/w': w.dir },
   });
-  const config = {
-    ociVersion: '1.0.2',
-    process: {
-      terminal: false,
-      user: { uid: 0, gid: 0 },
-      args: ['/w/workload'],
-      env: ['PATH=/usr/bin:/bin'],
-      cwd: '/',
-      capabilities: {
-        bounding: ['CAP_AUDIT_WRITE', 'CAP_KILL', 'CAP_NET_BIND_SERVICE'],
-        effective: ['CAP_AUDIT_WRITE', 'CAP_KILL', 'CAP_NET_BIND_SERVICE'],
-        permitted: ['CAP_AUDIT_WRITE', 'CAP_KILL', 'CAP_NET_BIND_SERVICE'],
-      },
-      noNewPrivileges,
-    },
-    root: { path: 'rootfs', readonly: true },
-    hostname: 'profile-test',
-    mounts: [
-      { destination: '/proc', type: 'proc', source: 'proc' },
-      {
-        destination: '/dev',
-        type: 'tmpfs',
-        source: 'tmpfs',
-        options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'],
-      },
-      ...['/bin', '/lib', '/lib64', '/usr', '/etc'].map((d) => bind(d)),
-      bind('/w', w.dir),
-    ],
-    linux: {
-      namespaces: [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }],
-      maskedPaths: ['/proc/kcore'],
-      readonlyPaths: ['/proc/sys'],
-      seccomp,
-    },
-  };
-  writeFileSync(join(dir, 'config.json'), JSON.stringify(config, null, 2));
-  return dir;
 }
 
-let counter = 0;
-async function runc(dir: string) {
-  const id = `profile-test-${process.pid}-${counter++}`;
-  try {
-    return await execa('runc', ['run', '--bundle', dir, id], {
-      reject: false,
-      stdin: 'ignore',
-      timeout: 60_000,
-    });
-  } finally {
-    await execa('runc', ['delete', '--force', id], { reject: false });
-  }
-}
+const runc = runcRun;
 
 const load = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
 
