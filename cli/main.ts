@@ -30,6 +30,11 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   demo: async () => (await import('./commands/demo.js')).registerDemo,
 };
 const requested = process.argv.slice(2).find((arg) => !arg.startsWith('-'));
+// Boot the tracer thread while the command's modules load; not for --help, whose exit would wait for it.
+const help = process.argv.includes('--help') || process.argv.includes('-h');
+if (['record', 'enforce', 'check', 'demo'].includes(requested ?? '') && !help) {
+  (await import('../src/tracer/warm.js')).prepareTrace();
+}
 const selected =
   requested !== undefined && Object.hasOwn(COMMANDS, requested) ? [requested] : Object.keys(COMMANDS);
 for (const name of selected) (await COMMANDS[name]!())(program);

@@ -31,6 +31,7 @@ export { type ShowJson, showJson } from './recording/show.js';
 export {
   exitCodeOf,
   type FilterEvent,
+  prepareTrace,
   type TraceOptions,
   type TraceOutcome,
   type TraceResult,

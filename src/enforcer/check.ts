@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import { EXIT, ProfilerError } from '../errors.js';
 import type { GenerateOptions } from '../generator/policy/options.js';
-import { exitCodeOf, type TraceOutcome, trace } from '../tracer/index.js';
+import { exitCodeOf, prepareTrace, type TraceOutcome, trace } from '../tracer/index.js';
 import { assertWritable } from '../util/atomic-write.js';
 import { filterBytes, type ProfileSummary, summarize } from './enforce.js';
 import { tracingPolicy } from './filters.js';
@@ -41,6 +41,8 @@ export interface CheckResult {
 export async function check(options: CheckOptions): Promise<CheckResult> {
   if (options.command.length === 0) throw new ProfilerError('USAGE', 'check needs a command after `--`');
   if (options.update) assertWritable(options.profile);
+  // Boot the tracer thread while the profile loads and compiles (src/tracer/warm.ts).
+  prepareTrace();
   const profile = loadProfile(options.profile, options.generate);
   const filter = filterBytes(tracingPolicy(profile.policy));
   const result = await trace({

@@ -5,7 +5,7 @@ import { encodeProgram } from '../generator/bpf/encode.js';
 import type { GenerateOptions } from '../generator/policy/options.js';
 import type { Policy } from '../generator/policy/types.js';
 import { compilePolicy } from '../generator/seccomp/compile.js';
-import { exitCodeOf, type TraceOutcome, trace } from '../tracer/index.js';
+import { exitCodeOf, prepareTrace, type TraceOutcome, trace } from '../tracer/index.js';
 import { assertWritable } from '../util/atomic-write.js';
 import { describeAction } from './describe.js';
 import { enforcingPolicy, tracingPolicy } from './filters.js';
@@ -93,6 +93,8 @@ export async function enforce(options: EnforceOptions): Promise<EnforceResult> {
     );
   }
   if (options.fix) assertWritable(options.fix);
+  // Boot the tracer thread while the profile loads and compiles (src/tracer/warm.ts).
+  prepareTrace();
   const profile = loadProfile(options.profile, options.generate);
   const { command, cwd } = workloadOf(profile, options.command, options.cwd);
   const complain = options.complain === true;
