@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { ProfilerError } from '../errors.js';
 import { writeRecordingFile } from './format.js';
-import { RECORDING_FORMAT, RECORDING_VERSION, type Recording, recordingSchema } from './schema.js';
+import { RECORDING_FORMAT, RECORDING_VERSION, type Recording, recordingSchemas } from './schema.js';
 
 /** Parses and validates a recording from text; `source` names it in errors. */
 export function parseRecording(text: string, source: string): Recording {
@@ -31,7 +31,7 @@ export function parseRecording(text: string, source: string): Recording {
       `${source}: recording version ${String(version)} is not supported (this tool reads version ${RECORDING_VERSION})`,
     );
   }
-  const parsed = recordingSchema.safeParse(json);
+  const parsed = recordingSchemas().recordingSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue ? issue.path.join('.') || '(root)' : '(root)';

@@ -1,68 +1,86 @@
 // The recording: versioned JSON written by `profile record`, read by everything else.
 // Documented in docs/recording.md; validated on read with zod.
-import { z } from 'zod';
+import { createRequire } from 'node:module';
+import type * as Zod from 'zod';
 import { ARCHES } from '../arch/index.js';
 
 import { RECORDING_FORMAT, RECORDING_VERSION } from './format.js';
 
 export { RECORDING_FORMAT, RECORDING_VERSION };
 
-const archKey = z.enum(ARCHES);
-const count = z.number().int().nonnegative();
+/** Builds the zod schemas; `z` is passed in so that zod loads only when a recording is validated. */
+function buildSchemas(z: typeof Zod) {
+  const archKey = z.enum(ARCHES);
+  const count = z.number().int().nonnegative();
 
-/** How the workload ended. `interrupted`: the profiler was told to stop (SIGINT/SIGTERM). */
-export const exitSchema = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('exited'), code: z.number().int() }),
-  z.object({ status: z.literal('signaled'), signal: z.string(), number: z.number().int() }),
-  z.object({ status: z.literal('interrupted') }),
-]);
-export type RunExit = z.infer<typeof exitSchema>;
+  /** How the workload ended. `interrupted`: the profiler was told to stop (SIGINT/SIGTERM). */
+  const exitSchema = z.discriminatedUnion('status', [
+    z.object({ status: z.literal('exited'), code: z.number().int() }),
+    z.object({ status: z.literal('signaled'), signal: z.string(), number: z.number().int() }),
+    z.object({ status: z.literal('interrupted') }),
+  ]);
 
-/** One traced run: provenance. A merged recording holds one per source run. */
-export const runSchema = z.object({
-  command: z.array(z.string()).min(1),
-  cwd: z.string(),
-  startedAt: z.string(),
-  endedAt: z.string(),
-  kernel: z.string(),
-  machine: z.string(),
-  toolVersion: z.string(),
-  partial: z.boolean(),
-  exit: exitSchema,
-  processes: count,
-  threads: count,
-});
-export type RecordingRun = z.infer<typeof runSchema>;
+  /** One traced run: provenance. A merged recording holds one per source run. */
+  const runSchema = z.object({
+    command: z.array(z.string()).min(1),
+    cwd: z.string(),
+    startedAt: z.string(),
+    endedAt: z.string(),
+    kernel: z.string(),
+    machine: z.string(),
+    toolVersion: z.string(),
+    partial: z.boolean(),
+    exit: exitSchema,
+    processes: count,
+    threads: count,
+  });
 
-/** name → { nr, count } for one arch. */
-const syscallCounts = z.record(z.string(), z.object({ nr: z.number().int(), count }));
+  /** name → { nr, count } for one arch. */
+  const syscallCounts = z.record(z.string(), z.object({ nr: z.number().int(), count }));
 
-/** Distinct values of the recorded arguments of one syscall (see arg-specs.ts). */
-export const argValuesSchema = z.object({
-  /** Each entry: field name → value (exact unsigned integer, as a number), plus `count`. */
-  values: z.array(z.record(z.string(), z.number().int().nonnegative())),
-  /** More distinct values were seen than MAX_ARG_VALUES: the list is incomplete. */
-  truncated: z.boolean(),
-});
-export type ArgValues = z.infer<typeof argValuesSchema>;
+  /** Distinct values of the recorded arguments of one syscall (see arg-specs.ts). */
+  const argValuesSchema = z.object({
+    /** Each entry: field name → value (exact unsigned integer, as a number), plus `count`. */
+    values: z.array(z.record(z.string(), z.number().int().nonnegative())),
+    /** More distinct values were seen than MAX_ARG_VALUES: the list is incomplete. */
+    truncated: z.boolean(),
+  });
 
-export const recordingSchema = z.object({
-  format: z.literal(RECORDING_FORMAT),
-  version: z.literal(RECORDING_VERSION),
-  tool: z.object({ name: z.string(), version: z.string() }),
-  /** True when any run was interrupted: the syscall set may be incomplete. */
-  partial: z.boolean(),
-  runs: z.array(runSchema).min(1),
-  /** arch → syscall name → { nr, count }. */
-  syscalls: z.partialRecord(archKey, syscallCounts),
-  /** executable path → arch → syscall name → count. */
-  executables: z.record(z.string(), z.partialRecord(archKey, z.record(z.string(), count))),
-  /** Executables the workload exec'd, with how often. */
-  execs: z.array(z.object({ path: z.string(), count })),
-  /** arch → syscall name → distinct argument values. */
-  args: z.partialRecord(archKey, z.record(z.string(), argValuesSchema)),
-});
-export type Recording = z.infer<typeof recordingSchema>;
+  const recordingSchema = z.object({
+    format: z.literal(RECORDING_FORMAT),
+    version: z.literal(RECORDING_VERSION),
+    tool: z.object({ name: z.string(), version: z.string() }),
+    /** True when any run was interrupted: the syscall set may be incomplete. */
+    partial: z.boolean(),
+    runs: z.array(runSchema).min(1),
+    /** arch → syscall name → { nr, count }. */
+    syscalls: z.partialRecord(archKey, syscallCounts),
+    /** executable path → arch → syscall name → count. */
+    executables: z.record(z.string(), z.partialRecord(archKey, z.record(z.string(), count))),
+    /** Executables the workload exec'd, with how often. */
+    execs: z.array(z.object({ path: z.string(), count })),
+    /** arch → syscall name → distinct argument values. */
+    args: z.partialRecord(archKey, z.record(z.string(), argValuesSchema)),
+  });
+  return { exitSchema, runSchema, argValuesSchema, recordingSchema };
+}
+
+type Schemas = ReturnType<typeof buildSchemas>;
+let schemas: Schemas | undefined;
+
+/**
+ * The recording's zod schemas, built on first use. zod is most of the modules a `check` or
+ * `enforce` start-up would load otherwise, and only reading a recording needs it.
+ */
+export function recordingSchemas(): Schemas {
+  schemas ??= buildSchemas(createRequire(import.meta.url)('zod') as typeof Zod);
+  return schemas;
+}
+
+export type RunExit = Zod.infer<Schemas['exitSchema']>;
+export type RecordingRun = Zod.infer<Schemas['runSchema']>;
+export type ArgValues = Zod.infer<Schemas['argValuesSchema']>;
+export type Recording = Zod.infer<Schemas['recordingSchema']>;
 
 /** True when a parsed JSON value claims to be a recording (used to detect input kinds). */
 export function looksLikeRecording(value: unknown): boolean {

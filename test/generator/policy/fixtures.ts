@@ -1,6 +1,6 @@
 // Recordings built in tests: valid per src/recording/schema.ts, with chosen syscalls and argument values.
 import { type Arch, syscallNumber } from '../../../src/arch/index.js';
-import { type ArgValues, type Recording, recordingSchema } from '../../../src/recording/schema.js';
+import { type ArgValues, type Recording, recordingSchemas } from '../../../src/recording/schema.js';
 
 export interface FakeRecording {
   syscalls: Partial<Record<Arch, readonly string[]>>;
@@ -45,7 +45,7 @@ export function makeRecording(spec: FakeRecording): Recording {
     execs: [],
     args: spec.args ?? {},
   };
-  return recordingSchema.parse(rec);
+  return recordingSchemas().recordingSchema.parse(rec);
 }
 
 /** Argument values as a recording stores them. */
