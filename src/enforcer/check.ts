@@ -4,12 +4,11 @@
 import { resolve } from 'node:path';
 import { EXIT, ProfilerError } from '../errors.js';
 import type { GenerateOptions } from '../generator/policy/options.js';
-import { exitCodeOf, prepareTrace, type TraceOutcome, trace } from '../tracer/index.js';
+import { exitCodeOf, prepareTrace, type TraceOutcome } from '../tracer/index.js';
 import { assertWritable } from '../util/atomic-write.js';
-import { filterBytes, type ProfileSummary, summarize } from './enforce.js';
-import { tracingPolicy } from './filters.js';
+import { type ProfileSummary, runWouldBlock, summarize } from './enforce.js';
 import { loadProfile, writeWidenedProfile } from './profile.js';
-import { type Violation, violationsFromEvents, violationsFromRecording } from './violations.js';
+import type { Violation } from './violations.js';
 
 export interface CheckOptions {
   /** The committed profile (any format `enforce` accepts). */
@@ -44,20 +43,12 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   // Boot the tracer thread while the profile loads and compiles (src/tracer/warm.ts).
   prepareTrace();
   const profile = loadProfile(options.profile, options.generate);
-  const filter = filterBytes(tracingPolicy(profile.policy));
-  const result = await trace({
+  const { result, violations: drift } = await runWouldBlock(profile, {
     argv: options.command,
     cwd: resolve(options.cwd ?? process.cwd()),
     env: options.env,
-    filter,
-    onTraceStop: 'continue',
-    pin: false,
     signal: options.signal,
   });
-  const drift = [
-    ...violationsFromEvents(result.filterEvents),
-    ...violationsFromRecording(result.recording, 'would-block'),
-  ];
   const clean = drift.length === 0;
   let updated = false;
   if (!clean && options.update) {

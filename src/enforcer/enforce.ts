@@ -5,7 +5,7 @@ import { encodeProgram } from '../generator/bpf/encode.js';
 import type { GenerateOptions } from '../generator/policy/options.js';
 import type { Policy } from '../generator/policy/types.js';
 import { compilePolicy } from '../generator/seccomp/compile.js';
-import { exitCodeOf, prepareTrace, type TraceOutcome, trace } from '../tracer/index.js';
+import { exitCodeOf, prepareTrace, type TraceOutcome, type TraceResult, trace } from '../tracer/index.js';
 import { assertWritable } from '../util/atomic-write.js';
 import { describeAction } from './describe.js';
 import { enforcingPolicy, tracingPolicy } from './filters.js';
@@ -81,6 +81,31 @@ export function filterBytes(policy: Policy): Uint8Array {
 }
 
 /**
+ * Runs `argv` with the profile's allowances in-kernel and everything it would block traced and let
+ * through (tracingPolicy): the run complain mode and `check` share. Returns the trace and, deduplicated,
+ * what would have been blocked.
+ */
+export async function runWouldBlock(
+  profile: LoadedProfile,
+  run: { argv: readonly string[]; cwd: string; env?: NodeJS.ProcessEnv; signal?: AbortSignal },
+): Promise<{ result: TraceResult; violations: Violation[] }> {
+  const result = await trace({
+    argv: run.argv,
+    cwd: run.cwd,
+    env: run.env,
+    filter: filterBytes(tracingPolicy(profile.policy)),
+    onTraceStop: 'continue',
+    pin: false,
+    signal: run.signal,
+  });
+  const violations = [
+    ...violationsFromEvents(result.filterEvents),
+    ...violationsFromRecording(result.recording, 'would-block'),
+  ];
+  return { result, violations };
+}
+
+/**
  * Runs the workload under the profile. Enforce mode installs the real filter with its real default
  * action; complain mode turns blocking outcomes into RET_TRACE and lets them run. Resolves when the
  * workload ends; rejects with ProfilerError on bad input, before anything runs or is written.
@@ -106,20 +131,12 @@ export async function enforce(options: EnforceOptions): Promise<EnforceResult> {
   } as const;
 
   if (complain) {
-    const filter = filterBytes(tracingPolicy(profile.policy));
-    const result = await trace({
+    const { result, violations } = await runWouldBlock(profile, {
       argv: command,
       cwd,
       env: options.env,
-      filter,
-      onTraceStop: 'continue',
-      pin: false,
       signal: options.signal,
     });
-    const violations = [
-      ...violationsFromEvents(result.filterEvents),
-      ...violationsFromRecording(result.recording, 'would-block'),
-    ];
     let fixed: string | undefined;
     if (options.fix) {
       await writeWidenedProfile(profile, result.recording, options.fix, options.generate);
