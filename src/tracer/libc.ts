@@ -1,7 +1,7 @@
 // The libc functions the tracer and the launcher call, through koffi.
 // Fixed (non-variadic) prototypes: koffi sets %al for us on x86-64 and fixed calls are faster
 // (DESIGN fact 17). Buffers are preallocated by callers and read through typed-array views.
-import koffi from 'koffi';
+import { koffi } from './ffi.js';
 
 const libc = koffi.load('libc.so.6');
 
