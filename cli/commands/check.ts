@@ -25,7 +25,14 @@ export function registerCheck(program: Command): void {
         const { check } = await import('../../src/enforcer/check.js');
         const { formatCheck } = await import('../../src/enforcer/report.js');
         const result = await withInterrupt((signal) =>
-          check({ profile: flags.profile, command, update: flags.update === true, signal }),
+          check({
+            profile: flags.profile,
+            command,
+            update: flags.update === true,
+            signal,
+            // This process starts no other children: trace on the main thread, no worker to boot.
+            thread: 'main',
+          }),
         );
         process.stderr.write(formatCheck(result));
         if (flags.json) process.stdout.write(jsonLine(result));

@@ -31,6 +31,8 @@ export function registerEnforce(program: Command): void {
         const result = await withInterrupt((signal) =>
           enforce({
             signal,
+            // This process starts no other children: trace on the main thread, no worker to boot.
+            thread: 'main',
             profile: flags.profile,
             command,
             complain: flags.complain === true || flags.fix !== undefined,

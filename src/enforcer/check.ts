@@ -20,6 +20,11 @@ export interface CheckOptions {
   readonly update?: boolean;
   readonly generate?: Partial<GenerateOptions>;
   readonly signal?: AbortSignal;
+  /**
+   * Which thread traces: 'worker' (default) or 'main', which starts the workload ≈ 45 ms sooner but
+   * reaps every child of the calling thread while it runs (TraceOptions.thread). The CLI uses 'main'.
+   */
+  readonly thread?: 'worker' | 'main';
 }
 
 export interface CheckResult {
@@ -41,13 +46,14 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   if (options.command.length === 0) throw new ProfilerError('USAGE', 'check needs a command after `--`');
   if (options.update) assertWritable(options.profile);
   // Boot the tracer thread while the profile loads and compiles (src/tracer/warm.ts).
-  prepareTrace();
+  if (options.thread !== 'main') prepareTrace();
   const profile = loadProfile(options.profile, options.generate);
   const { result, violations: drift } = await runWouldBlock(profile, {
     argv: options.command,
     cwd: resolve(options.cwd ?? process.cwd()),
     env: options.env,
     signal: options.signal,
+    thread: options.thread ?? 'worker',
   });
   const clean = drift.length === 0;
   let updated = false;

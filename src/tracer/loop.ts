@@ -1,4 +1,6 @@
-// The trace loop: one waitpid(-1) per stop, on the thread that seized the launcher.
+// The trace loop: one waitpid(-1) per stop, on the thread that seized the launcher. run() blocks
+// in waitpid (the worker thread's way); start()/pump()/finish() let a thread with an event loop drive
+// it from SIGCHLD instead (src/tracer/inline.ts).
 // Stop kinds and their handling follow ptrace(2) and strace's doc/README-linux-ptrace:
 //   seccomp stop (RET_TRACE)  → count (arch, nr) for the process's executable, capture args, resume
 //   fork/vfork/clone event    → register the child (it may have stopped before this event)
@@ -8,7 +10,7 @@
 //   other EVENT_STOP          → a new child's first stop, or an interrupt: resume
 //   signal-delivery stop      → re-inject the signal (SIGSYS from a trap action is reported first)
 import { AUDIT_ARCH, archOf, describeSyscall, X32_SYSCALL_BIT } from '../arch/index.js';
-import { ProfilerError } from '../errors.js';
+import { isProfilerError, ProfilerError } from '../errors.js';
 import { type Affinity, pinnedAffinity } from './affinity.js';
 import {
   ECHILD,
@@ -37,6 +39,7 @@ import {
   SYSCALL_INFO_SIZE,
   USER_REGS_SIZE,
   WALL,
+  WNOHANG,
   WNOTHREAD,
 } from './constants.js';
 import {
@@ -116,6 +119,8 @@ export class TraceLoop {
   private rootPid = 0;
   private rootStatus: number | undefined;
   private launched: Launched | undefined;
+  private closed = false;
+  private root: Proc | undefined;
   private launcherStatus: ReturnType<typeof readLauncherStatus>;
   private aborted = false;
   private fatal: ProfilerError | undefined;
@@ -150,62 +155,46 @@ export class TraceLoop {
     this.errnoValue = input.onTraceStop === 'continue' ? 0 : input.onTraceStop.errno;
   }
 
+  /** Runs the whole trace on this thread, blocking in waitpid: the worker's way. */
   run(): WorkerMessage {
+    this.start();
+    try {
+      while (!this.pump(true));
+    } finally {
+      this.close();
+    }
+    return this.finish();
+  }
+
+  /** Spawns and seizes the launcher, which then installs the filter and execs the workload. */
+  start(): void {
     this.launched = launch(this.input, (pid) => {
       if (this.input.pin) this.affinity = pinnedAffinity(pid);
     });
     const rootPid = this.launched.pid;
     this.rootPid = rootPid;
-    const proc: Proc = { tgid: rootPid, exe: this.counters.exe('(launcher)'), launcher: true };
-    this.procs.set(rootPid, proc);
-    this.addTracee(rootPid, proc).announced = true;
+    this.root = { tgid: rootPid, exe: this.counters.exe('(launcher)'), launcher: true };
+    this.procs.set(rootPid, this.root);
+    this.addTracee(rootPid, this.root).announced = true;
     Atomics.store(this.shared, SHARED_PINNED, this.affinity ? 1 : 0);
-    try {
-      this.loop();
-    } finally {
-      close(this.launched.statusFd);
-    }
-    if (this.fatal) {
-      return {
-        type: 'error',
-        code: this.fatal.code,
-        message: this.fatal.message,
-        exitCode: this.fatal.exitCode,
-      };
-    }
-    if (this.rootStatus === undefined) {
-      return { type: 'error', code: 'INTERNAL', message: 'lost track of the workload' };
-    }
-    if (proc.launcher && !this.aborted) {
-      const err = launcherError(this.launcherStatus, this.input);
-      return { type: 'error', code: err.code, message: err.message, exitCode: err.exitCode };
-    }
-    return {
-      type: 'done',
-      outcome: this.outcome(this.rootStatus, proc),
-      raw: this.counters.toRaw(this.processes, this.threads, this.affinity?.pinned ?? false),
-      filterEvents: this.filterEvents,
-    };
   }
 
-  private outcome(st: number, root: Proc): TraceOutcome {
-    if (this.aborted) return { status: 'interrupted' };
-    const sig = st & 0x7f;
-    if (sig === 0) return { status: 'exited', code: (st >> 8) & 0xff };
-    if (sig === SIGSYS && root.filterEvent) return { status: 'killed-by-filter', event: root.filterEvent };
-    return { status: 'signaled', signal: signalName(sig), number: sig };
-  }
-
-  private loop(): void {
+  /**
+   * Handles stops until none is left (true: every tracee is gone) or, when `block` is false, until
+   * none is pending (false: call again on the next SIGCHLD).
+   */
+  pump(block: boolean): boolean {
     const status = this.status;
     const statusAt = this.statusAt;
     const shared = this.shared;
+    const options = block ? WALL | WNOTHREAD : WALL | WNOTHREAD | WNOHANG;
     for (;;) {
-      const pid = waitpidAt(-1, statusAt, WALL | WNOTHREAD);
-      if (pid <= 0) {
+      const pid = waitpidAt(-1, statusAt, options);
+      if (pid === 0) return false;
+      if (pid < 0) {
         const err = errno();
         if (err === EINTR) continue;
-        if (err === ECHILD) return;
+        if (err === ECHILD) return true;
         throw new Error(`waitpid failed: errno ${err}`);
       }
       if (shared[SHARED_ABORT] !== 0 && !this.aborted) this.abort();
@@ -245,6 +234,54 @@ export class TraceLoop {
           ptraceInt(PTRACE_CONT, pid, 0, 0);
       }
     }
+  }
+
+  /** Releases the launcher's status pipe. Idempotent. */
+  close(): void {
+    if (this.launched && !this.closed) {
+      this.closed = true;
+      close(this.launched.statusFd);
+    }
+  }
+
+  /** Kills every tracee we know of: for a caller that gives up on the trace (an internal error). */
+  killAll(): void {
+    for (const tid of this.tracees.keys()) kill(tid, SIGKILL);
+  }
+
+  /** The result, once pump() returned true. */
+  finish(): WorkerMessage {
+    this.close();
+    const proc = this.root;
+    if (this.fatal) {
+      return {
+        type: 'error',
+        code: this.fatal.code,
+        message: this.fatal.message,
+        exitCode: this.fatal.exitCode,
+      };
+    }
+    if (this.rootStatus === undefined || proc === undefined) {
+      return { type: 'error', code: 'INTERNAL', message: 'lost track of the workload' };
+    }
+    if (proc.launcher && !this.aborted) {
+      const err = launcherError(this.launcherStatus, this.input);
+      return { type: 'error', code: err.code, message: err.message, exitCode: err.exitCode };
+    }
+    return {
+      type: 'done',
+      outcome: this.outcome(this.rootStatus, proc),
+      raw: this.counters.toRaw(this.processes, this.threads, this.affinity?.pinned ?? false),
+      filterEvents: this.filterEvents,
+    };
+  }
+
+  private outcome(st: number, root: Proc): TraceOutcome {
+    if (this.aborted) return { status: 'interrupted' };
+    const sig = st & 0x7f;
+    if (sig === 0) return { status: 'exited', code: (st >> 8) & 0xff };
+    if (sig === SIGSYS && root.filterEvent) return { status: 'killed-by-filter', event: root.filterEvent };
+    return { status: 'signaled', signal: signalName(sig), number: sig };
   }
 
   /** Kills every tracee: the workload ends, the loop drains the remaining stops. */
@@ -544,4 +581,11 @@ export class TraceLoop {
 
 function archName(a: number) {
   return a === ARCH_X86_64 ? 'x86_64' : a === ARCH_I386 ? 'i386' : a === ARCH_X32 ? 'x32' : 'aarch64';
+}
+
+/** The message for a trace that threw: a ProfilerError keeps its code, anything else is a bug. */
+export function failureMessage(error: unknown): WorkerMessage {
+  return isProfilerError(error)
+    ? { type: 'error', code: error.code, message: error.message, exitCode: error.exitCode }
+    : { type: 'error', code: 'INTERNAL', message: (error as Error)?.stack ?? String(error) };
 }
