@@ -17,7 +17,7 @@ import { generate } from '../src/generator/index.js';
 import { writeRecording } from '../src/recording/io.js';
 import { trace } from '../src/tracer/index.js';
 
-const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../dist/bin/profile.cjs', import.meta.url));
 const PYTHON = '/usr/bin/python3';
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 // WORKLOAD=getppid (default, the example: the cheapest syscall, so the kernel's fixed

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 
-const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const cli = fileURLToPath(new URL('../dist/bin/profile.cjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'bench-record-'));
 const python = (await execa('python3', ['-c', 'import sys; print(sys.executable)'])).stdout.trim();
 

@@ -29,23 +29,30 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   lint: async () => (await import('./commands/lint.js')).registerLint,
   demo: async () => (await import('./commands/demo.js')).registerDemo,
 };
-const requested = process.argv.slice(2).find((arg) => !arg.startsWith('-'));
-// Boot the tracer thread while the command's modules load; not for --help, whose exit would wait for it.
-const help = process.argv.includes('--help') || process.argv.includes('-h');
-if (['record', 'enforce', 'check', 'demo'].includes(requested ?? '') && !help) {
-  (await import('../src/tracer/warm.js')).prepareTrace();
-}
-const selected =
-  requested !== undefined && Object.hasOwn(COMMANDS, requested) ? [requested] : Object.keys(COMMANDS);
-for (const name of selected) (await COMMANDS[name]!())(program);
+async function main(): Promise<void> {
+  const requested = process.argv.slice(2).find((arg) => !arg.startsWith('-'));
+  // Boot the tracer thread while the command's modules load; not for --help, whose exit would wait
+  // for it. `check` and `enforce` trace on the main thread instead (src/tracer/inline.ts).
+  const help = process.argv.includes('--help') || process.argv.includes('-h');
+  if (['record', 'demo'].includes(requested ?? '') && !help) {
+    (await import('../src/tracer/warm.js')).prepareTrace();
+  }
+  const selected =
+    requested !== undefined && Object.hasOwn(COMMANDS, requested) ? [requested] : Object.keys(COMMANDS);
+  for (const name of selected) (await COMMANDS[name]!())(program);
 
-try {
-  await program.parseAsync(process.argv);
-} catch (error) {
-  if (error instanceof CommanderError) {
-    // Commander already printed the message; help and version exit 0.
-    process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-  } else {
-    throw error;
+  try {
+    await program.parseAsync(process.argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander already printed the message; help and version exit 0.
+      process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    } else {
+      throw error;
+    }
   }
 }
+
+// No top-level await: the published CLI is a CommonJS bundle (scripts/bundle.mjs), which loads
+// faster than an ES module graph, and CommonJS has none.
+void main();

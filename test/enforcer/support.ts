@@ -18,7 +18,7 @@ async function ran(p: ReturnType<typeof execa>): Promise<Ran> {
   return { exitCode: r.exitCode, signal: r.signal, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 
-export const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../dist/bin/profile.cjs', import.meta.url));
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 export const PYTHON = '/usr/bin/python3';
 

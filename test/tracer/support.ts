@@ -67,7 +67,7 @@ export function setDiff(recorded: Set<string>, truth: Set<string>) {
 }
 
 /** The compiled CLI (tests run after `npm run build`). */
-export const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../dist/bin/profile.cjs', import.meta.url));
 
 /** The real python3 binary (not a pyenv shim, whose bash wrapper would be traced too). */
 export async function realPython(): Promise<string> {

@@ -9,7 +9,7 @@ import { EXIT } from '../../../src/errors.js';
 import { MOBY_PATH } from '../input/paths.js';
 import { makeRecording } from '../policy/fixtures.js';
 
-const CLI = fileURLToPath(new URL('../../../dist/cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../../dist/bin/profile.cjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'profile-cli-'));
 const recording = join(dir, 'rec.json');
 writeFileSync(recording, JSON.stringify(makeRecording({ syscalls: { x86_64: ['read', 'write'] } })));

@@ -1,0 +1,44 @@
+// After tsc: bundle the CLI. The library (dist/src, with its .d.ts) stays one file per module for
+// callers who import it; the `profile` command is what users start once per test run, and loading a
+// graph of ~80 ES modules cost it ≈ 80 ms before the workload could start (`check` has 10% of a
+// 2-second run to spend in all). One CommonJS file compiles in one go and, unlike an ES module
+// bundle, keeps `await import()` lazy: dependencies only another command needs (yaml, cli-table3)
+// are still required only when that command runs.
+//
+//   dist/bin/profile.cjs  the CLI (package.json "bin")
+//   dist/bin/worker.js    the tracer thread `record` boots (src/tracer/warm.ts finds it next to the code)
+//   dist/bin/launcher.js  the Node launcher, used where the native one cannot run
+//   dist/bin/launcher     the native launcher, copied from dist/src/tracer by post-build.mjs
+import { build } from 'esbuild';
+
+const root = new URL('..', import.meta.url).pathname;
+const common = {
+  absWorkingDir: root,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  // Dependencies stay in node_modules: koffi is a native addon, zod is required on first use, and
+  // the rest are loaded by the commands that need them.
+  packages: 'external',
+  sourcemap: true,
+  logLevel: 'warning',
+};
+
+await build({
+  ...common,
+  entryPoints: ['cli/main.ts'],
+  outfile: 'dist/bin/profile.cjs',
+  format: 'cjs',
+  // CommonJS has no import.meta: the sources' `import.meta.url` becomes this file's URL.
+  define: { 'import.meta.url': 'importMetaUrl' },
+  inject: ['scripts/bundle/import-meta-url.js'],
+});
+
+for (const name of ['worker', 'launcher']) {
+  await build({
+    ...common,
+    entryPoints: [`src/tracer/${name}.ts`],
+    outfile: `dist/bin/${name}.js`,
+    format: 'esm',
+  });
+}
