@@ -24,19 +24,22 @@ export function registerCheck(program: Command): void {
         // Loaded on use: start-up time counts against check's overhead budget.
         const { check } = await import('../../src/enforcer/check.js');
         const { formatCheck } = await import('../../src/enforcer/report.js');
-        const result = await withInterrupt((signal) =>
-          check({
+        return withInterrupt(async ({ signal, interruptedExitCode }) => {
+          const result = await check({
             profile: flags.profile,
             command,
             update: flags.update === true,
             signal,
             // This process starts no other children: trace on the main thread, no worker to boot.
             thread: 'main',
-          }),
-        );
-        process.stderr.write(formatCheck(result));
-        if (flags.json) process.stdout.write(jsonLine(result));
-        return result.exitCode;
+          });
+          process.stderr.write(formatCheck(result));
+          if (flags.json) process.stdout.write(jsonLine(result));
+          // Drift seen before the interruption still fails the check.
+          return result.clean && result.outcome.status === 'interrupted'
+            ? interruptedExitCode()
+            : result.exitCode;
+        });
       }),
     );
 }

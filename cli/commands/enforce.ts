@@ -28,8 +28,8 @@ export function registerEnforce(program: Command): void {
         // Loaded on use: start-up time is part of what `enforce`/`check` cost.
         const { enforce } = await import('../../src/enforcer/enforce.js');
         const { formatEnforce } = await import('../../src/enforcer/report.js');
-        const result = await withInterrupt((signal) =>
-          enforce({
+        return withInterrupt(async ({ signal, interruptedExitCode }) => {
+          const result = await enforce({
             signal,
             // This process starts no other children: trace on the main thread, no worker to boot.
             thread: 'main',
@@ -37,11 +37,11 @@ export function registerEnforce(program: Command): void {
             command,
             complain: flags.complain === true || flags.fix !== undefined,
             ...(flags.fix ? { fix: flags.fix } : {}),
-          }),
-        );
-        process.stderr.write(formatEnforce(result));
-        if (flags.json) process.stdout.write(jsonLine(result));
-        return result.exitCode;
+          });
+          process.stderr.write(formatEnforce(result));
+          if (flags.json) process.stdout.write(jsonLine(result));
+          return result.outcome.status === 'interrupted' ? interruptedExitCode() : result.exitCode;
+        });
       }),
     );
 }

@@ -4,6 +4,7 @@ import { exitCodeOf } from '../../src/tracer/index.js';
 import { record } from '../../src/tracer/record.js';
 import { statusLine, summaryText, terminalIsCanonical } from '../../src/tracer/summary.js';
 import { action } from '../run.js';
+import { withInterrupt } from './interrupt.js';
 
 interface RecordFlags {
   output: string;
@@ -27,46 +28,38 @@ export function registerRecord(program: Command): void {
     .passThroughOptions()
     .action(
       action(async (argv: string[], flags: RecordFlags) => {
-        const controller = new AbortController();
-        let stoppedBy: NodeJS.Signals | undefined;
-        const onSignal = (sig: NodeJS.Signals) => {
-          stoppedBy ??= sig;
-          controller.abort();
-        };
-        process.on('SIGINT', onSignal);
-        process.on('SIGTERM', onSignal);
         const live = !flags.quiet && process.stderr.isTTY === true;
         let shown = false;
-        try {
-          const result = await record({
-            argv,
-            output: flags.output,
-            append: flags.append === true,
-            pin: flags.pin,
-            signal: controller.signal,
-            ...(live
-              ? {
-                  onProgress: (p) => {
-                    if (!terminalIsCanonical(2)) {
-                      // A full-screen or raw-mode program owns the terminal now: stay out of its way.
-                      shown = false;
-                      return;
-                    }
-                    shown = true;
-                    process.stderr.write(`\r\x1b[K${statusLine(p)}`);
-                  },
-                }
-              : {}),
-          });
-          if (shown) process.stderr.write('\r\x1b[K');
-          if (!flags.quiet) process.stderr.write(summaryText(result.written, result.output));
-          if (result.outcome.status === 'interrupted') return stoppedBy === 'SIGTERM' ? 143 : 130;
-          return exitCodeOf(result.outcome);
-        } finally {
-          if (shown) process.stderr.write('\r\x1b[K');
-          process.off('SIGINT', onSignal);
-          process.off('SIGTERM', onSignal);
-        }
+        return withInterrupt(async ({ signal, interruptedExitCode }) => {
+          try {
+            const result = await record({
+              argv,
+              output: flags.output,
+              append: flags.append === true,
+              pin: flags.pin,
+              signal,
+              ...(live
+                ? {
+                    onProgress: (p) => {
+                      if (!terminalIsCanonical(2)) {
+                        // A full-screen or raw-mode program owns the terminal now: stay out of its way.
+                        shown = false;
+                        return;
+                      }
+                      shown = true;
+                      process.stderr.write(`\r\x1b[K${statusLine(p)}`);
+                    },
+                  }
+                : {}),
+            });
+            if (shown) process.stderr.write('\r\x1b[K');
+            if (!flags.quiet) process.stderr.write(summaryText(result.written, result.output));
+            if (result.outcome.status === 'interrupted') return interruptedExitCode();
+            return exitCodeOf(result.outcome);
+          } finally {
+            if (shown) process.stderr.write('\r\x1b[K');
+          }
+        });
       }),
     );
 }

@@ -71,11 +71,17 @@ export function formatEnforce(result: EnforceResult): string {
 
 /** The lines `profile check` prints: drift per executable and arch, or a clean bill. */
 export function formatCheck(result: CheckResult): string {
+  const interrupted = result.outcome.status === 'interrupted';
   if (result.clean) {
+    if (interrupted) {
+      return `profile check: interrupted: no syscall outside ${result.profile.path} before the workload was stopped (not a verdict)\n`;
+    }
     const failed = result.exitCode === 0 ? '' : ` (the workload itself ended with exit ${result.exitCode})`;
     return `profile check: clean: no syscall outside ${result.profile.path}${failed}\n`;
   }
-  const lines = [`profile check: drift: ${result.drift.length} syscall(s) outside ${result.profile.path}`];
+  const lines = [
+    `profile check: drift: ${result.drift.length} syscall(s) outside ${result.profile.path}${interrupted ? ' (before the workload was interrupted)' : ''}`,
+  ];
   const byExe = new Map<string, string[]>();
   for (const v of result.drift) {
     for (const [exe, n] of Object.entries(v.executables)) {

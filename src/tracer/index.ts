@@ -3,6 +3,7 @@
 // validates, starts the worker, relays aborts and progress, and builds the recording.
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import { EXIT, ProfilerError } from '../errors.js';
 import { buildRecording } from '../recording/builder.js';
 import type { Recording } from '../recording/schema.js';
@@ -39,7 +40,8 @@ export interface TraceOptions {
    * Which thread does the ptrace work. 'worker' (default): a worker_thread blocking in waitpid, the
    * fastest per stop. 'main': this thread, woken by SIGCHLD, which saves the worker's ≈ 45 ms boot
    * for filters that stop rarely (check, enforce); it reaps every child of this thread, so use it
-   * only where nothing else in the process starts children meanwhile (see inline.ts).
+   * only where nothing else in the process starts children meanwhile (see inline.ts). Called from a
+   * worker_thread, where signals do not reach JS, 'main' falls back to 'worker'.
    */
   readonly thread?: 'worker' | 'main';
   /** Pin tracer and tracees to one CPU until a process gets a second thread. Default: true. */
@@ -157,8 +159,9 @@ export async function trace(opts: TraceOptions): Promise<TraceResult> {
   const startedAt = new Date();
   const started = performance.now();
   const view = new Int32Array(shared);
+  // Signals reach JS listeners only on the main thread: anywhere else 'main' means a worker.
   const running =
-    opts.thread === 'main'
+    opts.thread === 'main' && isMainThread
       ? import('./inline.js').then((inline) => inline.traceOnThisThread(input))
       : inWorker(input);
 

@@ -1,0 +1,60 @@
+// SIGINT/SIGTERM to `profile enforce` or `profile check` stop the workload and still print the
+// report; the exit code says which signal it was, as a shell would (130, 143), unless drift was seen.
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CLI, jsonReport, PYTHON, REPO, recordAndGenerate, scratch } from './support.js';
+
+const sleeper = (body: string) => [
+  PYTHON,
+  '-c',
+  `import os, time\n${body}\nprint('ready', flush=True)\ntime.sleep(60)`,
+];
+let docker: string;
+
+beforeAll(async () => {
+  const dir = scratch('interrupt');
+  // The same program, sleeping 0.1 s instead of 60: every syscall of the long run is in the profile.
+  const short = [PYTHON, '-c', "import os, time\nprint('ready', flush=True)\ntime.sleep(0.1)"];
+  docker = (await recordAndGenerate(dir, short, ['docker'])).outputs.docker!;
+});
+
+/** Starts `profile …`, sends `sig` once the workload printed "ready", and returns what it left. */
+async function interrupt(args: readonly string[], sig: NodeJS.Signals) {
+  const started = performance.now();
+  const child = execa('node', [CLI, ...args], { reject: false, cwd: REPO, stdin: 'ignore' });
+  await new Promise<void>((resolve) => {
+    let seen = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (seen.includes('ready')) resolve();
+    });
+  });
+  child.kill(sig);
+  const r = await child;
+  return { ...r, stdout: String(r.stdout), stderr: String(r.stderr), ms: performance.now() - started };
+}
+
+describe('interrupting check and enforce', () => {
+  it('check: SIGTERM ends the workload at once and exits 143 with no verdict', async () => {
+    const r = await interrupt(['check', '--profile', docker, '--', ...sleeper('')], 'SIGTERM');
+    expect(r.exitCode, r.stderr).toBe(143);
+    expect(r.ms).toBeLessThan(30_000);
+    expect(r.stderr).toMatch(/^profile check: interrupted: no syscall outside .* \(not a verdict\)$/m);
+  });
+
+  it('check: drift seen before SIGINT is still reported, and fails the check (exit 1)', async () => {
+    const r = await interrupt(
+      ['check', '--json', '--profile', docker, '--', ...sleeper('os.getpgrp()')],
+      'SIGINT',
+    );
+    expect(r.exitCode, r.stderr).toBe(1);
+    expect(r.stderr).toContain('(before the workload was interrupted)');
+    const report = jsonReport<{ drift: { syscall: string }[] }>(r.stdout);
+    expect(report.drift.map((v) => v.syscall)).toEqual(['getpgrp']);
+  });
+
+  it('enforce: SIGINT ends the workload and exits 130', async () => {
+    const r = await interrupt(['enforce', '--profile', docker, '--', ...sleeper('')], 'SIGINT');
+    expect(r.exitCode, r.stderr).toBe(130);
+  });
+});
