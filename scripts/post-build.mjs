@@ -1,9 +1,11 @@
-// After tsc and the bundle: make the CLI executable (esbuild keeps the hashbang, not the mode), and
+// After tsc and the bundle: make the CLI executable (a copied file keeps no mode we can rely on), and
 // compile the native launcher (src/tracer/launcher.c) when a C compiler is present, next to both the
 // library's tracer (dist/src/tracer) and the bundled CLI (dist/bin). Without a compiler, or if it
 // fails, the tracer silently keeps its Node launcher (src/tracer/launcher.ts).
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const path = (rel) => fileURLToPath(new URL(rel, import.meta.url));
@@ -19,4 +21,23 @@ try {
   copyFileSync(binaries[0], binaries[1]);
 } catch {
   for (const binary of binaries) rmSync(binary, { force: true });
+}
+
+// The V8 code cache for the CLI bundle (read by cli/entry.cjs): one real `check` run, of /bin/true
+// under an allow-everything profile, writes what it compiled. Best effort: where it cannot run
+// (no ptrace in a build container, say) the CLI just compiles at start-up as before.
+const cache = path('../dist/bin/cli.cjs.v8cache');
+rmSync(cache, { force: true });
+const work = mkdtempSync(join(tmpdir(), 'profile-build-'));
+try {
+  const allowAll = join(work, 'allow-all.json');
+  writeFileSync(allowAll, JSON.stringify({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [] }));
+  execFileSync(process.execPath, [entry, 'check', '--profile', allowAll, '--', '/bin/true'], {
+    stdio: 'ignore',
+    env: { ...process.env, SECCOMP_PROFILER_CODE_CACHE: 'write' },
+  });
+} catch {
+  // Whatever the run wrote is still valid data for the functions it compiled.
+} finally {
+  rmSync(work, { recursive: true, force: true });
 }

@@ -26,7 +26,8 @@ async function interrupt(args: readonly string[], sig: NodeJS.Signals) {
     let seen = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       seen += chunk.toString();
-      if (seen.includes('ready')) resolve();
+      // The whole line: python here is unbuffered (PYTHONUNBUFFERED), so "\n" is a write of its own.
+      if (seen.includes('ready\n')) resolve();
     });
   });
   child.kill(sig);
