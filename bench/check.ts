@@ -1,11 +1,12 @@
 // `npm run bench:check`: `profile check` against native, side by side, on syscall-heavy workloads
 // fully covered by their profile. Bar (issue 4): check ≤ 1.10× native wall time, start-up included.
 //
-// Workloads (WORKLOAD=getppid|stat|all, default all), each sized to run ≈ 2 s natively:
+// Workloads (WORKLOAD=getppid|stat|find, default all three), each sized to run ≈ 2 s natively:
 //   getppid  python3 calling os.getppid() in a loop: the cheapest syscall there is, so the kernel's
 //            fixed per-syscall cost for having any seccomp filter weighs the most. The worst case.
 //   stat     python3 calling os.stat() on one file: a syscall that does some work, as the syscalls of
 //            real syscall-heavy programs (build tools, test runners, file walkers) do.
+//   find     a real program: findutils walking /usr, ≈ 700 000 syscalls/s, 80 % of it system time.
 // The profile is generated from a short recording of the same program (same syscalls, fewer
 // iterations). To separate what `check` costs from what the kernel charges for any seccomp filter,
 // each workload also runs under bwrap without a filter, with a one-instruction allow-all filter, and
@@ -27,15 +28,29 @@ import { trace } from '../src/tracer/index.js';
 const CLI = fileURLToPath(new URL('../dist/bin/profile.cjs', import.meta.url));
 const PYTHON = '/usr/bin/python3';
 const ROUNDS = Number(process.env.ROUNDS ?? 11);
+const pyLoop = (call: string) => (n: number) => [PYTHON, '-c', `import os\nfor _ in range(${n}): ${call}`];
 const WORKLOADS = {
-  getppid: { call: 'os.getppid()', probe: 500_000 },
-  stat: { call: "os.stat('/etc/hostname')", probe: 200_000 },
+  getppid: { what: 'python3 os.getppid() × N', argv: pyLoop('os.getppid()'), probe: 500_000, record: 1000 },
+  stat: {
+    what: "python3 os.stat('/etc/hostname') × N",
+    argv: pyLoop("os.stat('/etc/hostname')"),
+    probe: 200_000,
+    record: 1000,
+  },
+  // A real program: findutils walking /usr (≈ 230 000 syscalls per walk: fcntl, close, newfstatat,
+  // getdents64, openat), N walks from one sh loop.
+  find: {
+    what: "sh: N × find /usr -xdev -printf ''",
+    argv: (n: number) => ['sh', '-c', `for i in $(seq ${n}); do find /usr -xdev -printf ''; done`],
+    probe: 2,
+    record: 1,
+  },
 } as const;
 type Kind = keyof typeof WORKLOADS;
 const kinds: Kind[] =
-  process.env.WORKLOAD === 'getppid' || process.env.WORKLOAD === 'stat'
-    ? [process.env.WORKLOAD]
-    : ['getppid', 'stat'];
+  process.env.WORKLOAD && Object.hasOwn(WORKLOADS, process.env.WORKLOAD)
+    ? [process.env.WORKLOAD as Kind]
+    : ['getppid', 'stat', 'find'];
 
 // This sandbox sets NODE_EXTRA_CA_CERTS for every process, and Node reads and parses that bundle
 // at every start (≈ 60–80 ms here), before running a line of ours; python ignores it. It is not a
@@ -71,12 +86,11 @@ console.log(
 );
 const verdicts: string[] = [];
 for (const kind of kinds) {
-  const { call, probe } = WORKLOADS[kind];
-  const loop = (n: number) => [PYTHON, '-c', `import os\nfor _ in range(${n}): ${call}`];
+  const { what, argv: loop, probe, record } = WORKLOADS[kind];
   const recording = join(dir, `${kind}.recording.json`);
   const profile = join(dir, `${kind}.seccomp.json`);
   const bpf = join(dir, `${kind}.bpf`);
-  const traced = await trace({ argv: loop(1000) });
+  const traced = await trace({ argv: loop(record) });
   writeRecording(recording, traced.recording);
   await generate({ inputs: [recording], format: 'docker', output: profile });
   await generate({ inputs: [recording], format: 'bpf', output: bpf });
@@ -110,7 +124,7 @@ for (const kind of kinds) {
 
   const med = (name: string) => median(rows[name]!.times);
   const native = med('native');
-  console.log(`\n${kind}: python3 ${call} × ${n.toLocaleString('en')} (profile: ${profile})`);
+  console.log(`\n${kind}: ${what}, N = ${n.toLocaleString('en')} (profile: ${profile})`);
   console.log(`  ${''.padEnd(26)} median    (min)      × native`);
   for (const [name, row] of Object.entries(rows)) {
     console.log(
