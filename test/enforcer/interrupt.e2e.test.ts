@@ -1,5 +1,6 @@
 // SIGINT/SIGTERM to `profile enforce` or `profile check` stop the workload and still print the
 // report; the exit code says which signal it was, as a shell would (130, 143), unless drift was seen.
+import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CLI, jsonReport, PYTHON, REPO, recordAndGenerate, scratch } from './support.js';
@@ -57,5 +58,20 @@ describe('interrupting check and enforce', () => {
   it('enforce: SIGINT ends the workload and exits 130', async () => {
     const r = await interrupt(['enforce', '--profile', docker, '--', ...sleeper('')], 'SIGINT');
     expect(r.exitCode, r.stderr).toBe(130);
+  });
+});
+
+describe('Ctrl-Z on a terminal during check (the main-thread tracer)', () => {
+  it('stops check and the workload together; fg resumes both and the check is clean', async () => {
+    const work = scratch('ctrlz');
+    const loop = 'for i in 1 2 3 4 5 6 7 8; do echo tick $i; sleep 0.2; done';
+    const { outputs } = await recordAndGenerate(work, ['sh', '-c', loop], ['docker']);
+    const driver = fileURLToPath(new URL('../fixtures/tracer/ctrlz.py', import.meta.url));
+    const r = await execa('python3', [driver, process.execPath, CLI, `check --profile ${outputs.docker} --`]);
+    const result = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(result).toMatchObject({ started: true, stopped: true, psDone: true, finished: true, rc: '0' });
+    // The traced shell (and its sleep) were in a stop state, not running behind the job's back.
+    expect(Number(result.stoppedTracees)).toBeGreaterThanOrEqual(1);
+    expect(result.ticks).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((i) => `tick ${i}`));
   });
 });

@@ -249,7 +249,7 @@ describe('Ctrl-Z on a terminal', () => {
   it('stops the profiler and the workload together; fg resumes both', async () => {
     const output = out();
     const driver = fileURLToPath(new URL('../fixtures/tracer/ctrlz.py', import.meta.url));
-    const r = await execa('python3', [driver, process.execPath, CLI, output]);
+    const r = await execa('python3', [driver, process.execPath, CLI, `record -q -o ${output}`]);
     const result = JSON.parse(r.stdout) as Record<string, unknown>;
     expect(result).toMatchObject({ started: true, stopped: true, psDone: true, finished: true, rc: '0' });
     // The traced shell (and its sleep) were in a stop state, not running behind the job's back.
