@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import { EXIT, ProfilerError } from '../errors.js';
 import type { GenerateOptions } from '../generator/policy/options.js';
-import { exitCodeOf, prepareTrace, type TraceOutcome } from '../tracer/index.js';
+import { exitCodeOf, prepareTrace, type TraceOptions, type TraceOutcome } from '../tracer/index.js';
 import { assertWritable } from '../util/atomic-write.js';
 import { type ProfileSummary, runWouldBlock, summarize } from './enforce.js';
 import { loadProfile, writeWidenedProfile } from './profile.js';
@@ -24,7 +24,7 @@ export interface CheckOptions {
    * Which thread traces: 'worker' (default) or 'main', which starts the workload ≈ 45 ms sooner but
    * reaps every child of the calling thread while it runs (TraceOptions.thread). The CLI uses 'main'.
    */
-  readonly thread?: 'worker' | 'main';
+  readonly thread?: TraceOptions['thread'];
 }
 
 export interface CheckResult {
@@ -53,7 +53,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
     cwd: resolve(options.cwd ?? process.cwd()),
     env: options.env,
     signal: options.signal,
-    thread: options.thread ?? 'worker',
+    thread: options.thread,
   });
   const clean = drift.length === 0;
   let updated = false;

@@ -5,7 +5,14 @@ import { encodeProgram } from '../generator/bpf/encode.js';
 import type { GenerateOptions } from '../generator/policy/options.js';
 import type { Policy } from '../generator/policy/types.js';
 import { compilePolicy } from '../generator/seccomp/compile.js';
-import { exitCodeOf, prepareTrace, type TraceOutcome, type TraceResult, trace } from '../tracer/index.js';
+import {
+  exitCodeOf,
+  prepareTrace,
+  type TraceOptions,
+  type TraceOutcome,
+  type TraceResult,
+  trace,
+} from '../tracer/index.js';
 import { assertWritable } from '../util/atomic-write.js';
 import { describeAction } from './describe.js';
 import { enforcingPolicy, tracingPolicy } from './filters.js';
@@ -32,7 +39,7 @@ export interface EnforceOptions {
    * Which thread traces: 'worker' (default) or 'main', which starts the workload ≈ 45 ms sooner but
    * reaps every child of the calling thread while it runs (TraceOptions.thread). The CLI uses 'main'.
    */
-  readonly thread?: 'worker' | 'main';
+  readonly thread?: TraceOptions['thread'];
 }
 
 /** Where the profile came from and what it does by default. */
@@ -97,7 +104,7 @@ export async function runWouldBlock(
     cwd: string;
     env?: NodeJS.ProcessEnv;
     signal?: AbortSignal;
-    thread?: 'worker' | 'main';
+    thread?: TraceOptions['thread'];
   },
 ): Promise<{ result: TraceResult; violations: Violation[] }> {
   const result = await trace({
@@ -108,7 +115,7 @@ export async function runWouldBlock(
     onTraceStop: 'continue',
     pin: false,
     signal: run.signal,
-    thread: run.thread ?? 'worker',
+    thread: run.thread,
   });
   const violations = [
     ...violationsFromEvents(result.filterEvents),
@@ -148,7 +155,7 @@ export async function enforce(options: EnforceOptions): Promise<EnforceResult> {
       cwd,
       env: options.env,
       signal: options.signal,
-      thread: options.thread ?? 'worker',
+      thread: options.thread,
     });
     let fixed: string | undefined;
     if (options.fix) {
@@ -175,7 +182,7 @@ export async function enforce(options: EnforceOptions): Promise<EnforceResult> {
     // Enforcement is a production-like run: never serialise the workload's threads.
     pin: false,
     signal: options.signal,
-    thread: options.thread ?? 'worker',
+    thread: options.thread,
   });
   const violations = [
     ...violationsFromEvents(result.filterEvents),

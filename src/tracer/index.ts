@@ -15,7 +15,6 @@ import {
   SHARED_ABORT,
   SHARED_CAPACITY,
   SHARED_DISTINCT,
-  SHARED_PINNED,
   SHARED_PROCESSES,
   SHARED_SLOTS,
   type TraceOutcome,
@@ -198,7 +197,6 @@ export async function trace(opts: TraceOptions): Promise<TraceResult> {
       { command: opts.argv, cwd, startedAt, endedAt: new Date(), outcome: message.outcome },
       message.raw,
     );
-    void Atomics.load(view, SHARED_PINNED);
     return { outcome: message.outcome, recording, filterEvents: message.filterEvents };
   } finally {
     if (timer) clearInterval(timer);
