@@ -69,11 +69,6 @@ function load(): Lib | undefined {
   return lib ?? undefined;
 }
 
-/** True when libseccomp.so.2 can be loaded. */
-export function libseccompAvailable(): boolean {
-  return load() !== undefined;
-}
-
 /** Options of compileWithLibseccomp. */
 export interface LibseccompOptions {
   /** SCMP_FLTATR_CTL_OPTIMIZE: 1 = priority/linear (default), 2 = binary tree. */
