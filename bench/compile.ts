@@ -14,9 +14,8 @@ import type { Policy } from '../src/generator/policy/types.js';
 import { compilePolicy } from '../src/generator/seccomp/compile.js';
 import { seccompData } from '../src/generator/seccomp/data.js';
 import { trace } from '../src/tracer/index.js';
+import { MOBY_DEFAULT } from '../test/support/fixtures.js';
 import { compileWithLibseccomp } from '../test/support/libseccomp.js';
-
-const MOBY = new URL('../../shared/fixtures/moby-default.json', import.meta.url);
 
 interface Cost {
   avg: number;
@@ -51,7 +50,11 @@ async function recorded(name: string, argv: string[]): Promise<[string, Policy] 
   }
 }
 
-const moby = parseDockerProfile(readFileSync(MOBY, 'utf8'), 'moby-default.json', DEFAULT_GENERATE_OPTIONS);
+const moby = parseDockerProfile(
+  readFileSync(MOBY_DEFAULT, 'utf8'),
+  'moby-default.json',
+  DEFAULT_GENERATE_OPTIONS,
+);
 const profiles: [string, Policy][] = [
   ['moby-default', moby],
   ['moby-default (x86_64 only)', { ...moby, arches: ['x86_64'] }],

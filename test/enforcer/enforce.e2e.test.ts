@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { needs } from '../support/host.js';
 import { jsonReport, native, PYTHON, profile, recordAndGenerate, scratch } from './support.js';
 
 const dir = scratch('e2e');
@@ -34,7 +35,7 @@ const PROGRAMS: { name: string; argv: string[]; cwd?: string }[] = [
   { name: 'sh pipeline', argv: ['sh', '-c', 'cat demo/sample.txt | tr a-z A-Z | sort | uniq -c | head -3'] },
 ];
 
-describe('record → generate → enforce', () => {
+describe('record → generate → enforce', needs('git', 'python3', 'ptrace', 'seccomp'), () => {
   it.each(PROGRAMS)('$name runs under its own profile with identical stdout', async ({ name, argv }) => {
     const work = scratch(name.replace(/\W+/g, '-'));
     const expected = await native(argv);

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { syscallNumber } from '../../src/arch/index.js';
 import { EXIT } from '../../src/errors.js';
+import { MOBY_DEFAULT } from '../support/fixtures.js';
+import { needs } from '../support/host.js';
 import { profile, recordAndGenerate, scratch, withoutSyscalls } from './support.js';
 
-const MOBY = new URL('../../../shared/fixtures/moby-default.json', import.meta.url).pathname;
 const CAT = ['cat', 'demo/sample.txt'];
 let dir: string;
 let good: string;
@@ -40,7 +41,7 @@ function oneLine(stderr: string): string {
   return lines[0]!;
 }
 
-describe('bad inputs', () => {
+describe('bad inputs', needs('ptrace', 'seccomp'), () => {
   const write = (name: string, text: string) => {
     const path = join(dir, name);
     writeFileSync(path, text);
@@ -104,7 +105,7 @@ describe('bad inputs', () => {
   });
 });
 
-describe('diff and lint on files', () => {
+describe('diff and lint on files', needs('ptrace', 'seccomp'), () => {
   it('diff lists the removed syscall, as text and JSON, and exits 1; 0 for the same file', async () => {
     const broken = withoutSyscalls(good, ['fadvise64'], join(dir, 'diff-b.json'));
     const text = await profile(['diff', good, broken]);
@@ -124,10 +125,10 @@ describe('diff and lint on files', () => {
   });
 
   it('lint flags moby-default allowances and fails with --strict; a generated profile is clean', async () => {
-    const lax = await profile(['lint', MOBY]);
+    const lax = await profile(['lint', MOBY_DEFAULT]);
     expect(lax.exitCode).toBe(0);
     expect(lax.stdout).toMatch(/ptrace allowed: /);
-    expect((await profile(['lint', '--strict', MOBY])).exitCode).toBe(1);
+    expect((await profile(['lint', '--strict', MOBY_DEFAULT])).exitCode).toBe(1);
     const ours = await profile(['lint', '--strict', good]);
     expect(ours.stdout).toContain('no dangerous allowances');
     expect(ours.exitCode).toBe(0);

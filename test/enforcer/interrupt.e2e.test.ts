@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { needs } from '../support/host.js';
 import { CLI, jsonReport, PYTHON, REPO, recordAndGenerate, scratch } from './support.js';
 
 const sleeper = (body: string) => [
@@ -36,7 +37,7 @@ async function interrupt(args: readonly string[], sig: NodeJS.Signals) {
   return { ...r, stdout: String(r.stdout), stderr: String(r.stderr), ms: performance.now() - started };
 }
 
-describe('interrupting check and enforce', () => {
+describe('interrupting check and enforce', needs('python3', 'ptrace', 'seccomp'), () => {
   it('check: SIGTERM ends the workload at once and exits 143 with no verdict', async () => {
     const r = await interrupt(['check', '--profile', docker, '--', ...sleeper('')], 'SIGTERM');
     expect(r.exitCode, r.stderr).toBe(143);
@@ -61,17 +62,26 @@ describe('interrupting check and enforce', () => {
   });
 });
 
-describe('Ctrl-Z on a terminal during check (the main-thread tracer)', () => {
-  it('stops check and the workload together; fg resumes both and the check is clean', async () => {
-    const work = scratch('ctrlz');
-    const loop = 'for i in 1 2 3 4 5 6 7 8; do echo tick $i; sleep 0.2; done';
-    const { outputs } = await recordAndGenerate(work, ['sh', '-c', loop], ['docker']);
-    const driver = fileURLToPath(new URL('../fixtures/tracer/ctrlz.py', import.meta.url));
-    const r = await execa('python3', [driver, process.execPath, CLI, `check --profile ${outputs.docker} --`]);
-    const result = JSON.parse(r.stdout) as Record<string, unknown>;
-    expect(result).toMatchObject({ started: true, stopped: true, psDone: true, finished: true, rc: '0' });
-    // The traced shell (and its sleep) were in a stop state, not running behind the job's back.
-    expect(Number(result.stoppedTracees)).toBeGreaterThanOrEqual(1);
-    expect(result.ticks).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((i) => `tick ${i}`));
-  });
-});
+describe(
+  'Ctrl-Z on a terminal during check (the main-thread tracer)',
+  needs('python3', 'ptrace', 'seccomp'),
+  () => {
+    it('stops check and the workload together; fg resumes both and the check is clean', async () => {
+      const work = scratch('ctrlz');
+      const loop = 'for i in 1 2 3 4 5 6 7 8; do echo tick $i; sleep 0.2; done';
+      const { outputs } = await recordAndGenerate(work, ['sh', '-c', loop], ['docker']);
+      const driver = fileURLToPath(new URL('../fixtures/tracer/ctrlz.py', import.meta.url));
+      const r = await execa('python3', [
+        driver,
+        process.execPath,
+        CLI,
+        `check --profile ${outputs.docker} --`,
+      ]);
+      const result = JSON.parse(r.stdout) as Record<string, unknown>;
+      expect(result).toMatchObject({ started: true, stopped: true, psDone: true, finished: true, rc: '0' });
+      // The traced shell (and its sleep) were in a stop state, not running behind the job's back.
+      expect(Number(result.stoppedTracees)).toBeGreaterThanOrEqual(1);
+      expect(result.ticks).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((i) => `tick ${i}`));
+    });
+  },
+);

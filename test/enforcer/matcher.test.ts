@@ -1,6 +1,7 @@
 // The vitest matcher: a committed profile as a syscall regression test.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/testing/vitest.js';
+import { needs } from '../support/host.js';
 import { PYTHON, recordAndGenerate, scratch } from './support.js';
 
 const BEFORE = [PYTHON, '-c', 'import os; os.getppid()'];
@@ -11,7 +12,7 @@ beforeAll(async () => {
   seccomp = (await recordAndGenerate(scratch('matcher'), BEFORE, ['docker'])).outputs.docker!;
 });
 
-describe('toStayWithinProfile', () => {
+describe('toStayWithinProfile', needs('python3', 'ptrace', 'seccomp'), () => {
   it('passes a workload that stays within its profile', async () => {
     await expect(run(BEFORE)).toStayWithinProfile(seccomp);
   });

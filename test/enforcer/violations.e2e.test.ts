@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/errors.js';
+import { needs } from '../support/host.js';
 import { compileFixture } from '../tracer/support.js';
 import {
   jsonReport,
@@ -38,7 +39,7 @@ beforeAll(async () => {
   expected = (await native(CAT)).stdout;
 });
 
-describe('enforce with one syscall missing', () => {
+describe('enforce with one syscall missing', needs('python3', 'ptrace', 'seccomp'), () => {
   it('names exactly that syscall, its pid, executable and arguments, and exits 159', async () => {
     const broken = withoutSyscalls(docker, ['fadvise64'], join(dir, 'no-fadvise.json'));
     const run = await profile(['enforce', '--json', '--profile', broken, '--', ...CAT]);
@@ -77,7 +78,7 @@ describe('enforce with one syscall missing', () => {
   });
 });
 
-describe('enforce --complain', () => {
+describe('enforce --complain', needs('python3', 'ptrace', 'seccomp'), () => {
   it('lists every removed syscall in one run, lets the workload finish, and --fix widens the profile', async () => {
     const removed = ['fadvise64', 'munmap', 'write'];
     const broken = withoutSyscalls(docker, removed, join(dir, 'three-missing.json'));
@@ -110,7 +111,7 @@ describe('enforce --complain', () => {
   });
 });
 
-describe('argument rules', () => {
+describe('argument rules', needs('python3', 'ptrace', 'seccomp'), () => {
   it('complain names the argument values an argument rule refused; --fix allows them, keeping the old ones', async () => {
     const work = scratch('args');
     const unix = [PYTHON, '-c', 'import socket; socket.socket(socket.AF_UNIX)'];
@@ -134,7 +135,7 @@ describe('argument rules', () => {
   });
 });
 
-describe('raw BPF profiles', () => {
+describe('raw BPF profiles', needs('python3', 'ptrace', 'seccomp'), () => {
   it('--fix widens a .bpf filter exactly: new values allowed, its argument rules (W^X, other domains) kept', async () => {
     const work = scratch('bpf-fix');
     const unix = [PYTHON, '-c', 'import socket; socket.socket(socket.AF_UNIX)'];
@@ -167,7 +168,7 @@ describe('raw BPF profiles', () => {
   });
 });
 
-describe('check', () => {
+describe('check', needs('python3', 'ptrace', 'seccomp'), () => {
   const before = [PYTHON, '-c', 'import os; print(os.getppid() > 0)'];
   const after = [PYTHON, '-c', 'import os; print(os.getppid() > 0); os.getpgrp()'];
 
@@ -206,15 +207,15 @@ describe('check', () => {
   });
 });
 
-describe('other ABIs', () => {
-  it('an i386 call (int 0x80) outside an x86_64-only profile is named as i386; complain lists it instead', async () => {
-    const work = scratch('int80');
-    const int80 = await compileFixture('int80', work);
-    const { outputs } = await recordAndGenerate(work, [int80], ['docker'], ['--arches', 'x86_64']);
-    const run = await profile(['enforce', '--json', '--profile', outputs.docker!, '--', int80]);
+describe('other ABIs', needs('gcc', 'ptrace', 'seccomp'), () => {
+  it('an x32 call outside an x86_64-only profile is named as x32; complain lists it instead', async () => {
+    const work = scratch('x32');
+    const x32 = await compileFixture('x32', work);
+    const { outputs } = await recordAndGenerate(work, [x32], ['docker'], ['--arches', 'x86_64']);
+    const run = await profile(['enforce', '--json', '--profile', outputs.docker!, '--', x32]);
     expect(run.exitCode).toBe(EXIT.violation);
     expect(jsonReport<Report>(run.stdout).violations.map((v) => [v.arch, v.syscall])).toEqual([
-      ['i386', 'getpid'],
+      ['x32', 'getpid'],
     ]);
     const complain = await profile([
       'enforce',
@@ -223,10 +224,37 @@ describe('other ABIs', () => {
       '--profile',
       outputs.docker!,
       '--',
-      int80,
+      x32,
     ]);
     expect(complain.exitCode).toBe(0);
     const seen = jsonReport<Report>(complain.stdout).violations.map((v) => `${v.arch} ${v.syscall}`);
-    expect(seen.sort()).toEqual(['i386 getpid', 'i386 getppid']);
+    expect(seen).toEqual(['x32 getpid']);
   });
+
+  it(
+    'an i386 call (int 0x80) outside an x86_64-only profile is named as i386; complain lists it instead',
+    needs('i386'),
+    async () => {
+      const work = scratch('int80');
+      const int80 = await compileFixture('int80', work);
+      const { outputs } = await recordAndGenerate(work, [int80], ['docker'], ['--arches', 'x86_64']);
+      const run = await profile(['enforce', '--json', '--profile', outputs.docker!, '--', int80]);
+      expect(run.exitCode).toBe(EXIT.violation);
+      expect(jsonReport<Report>(run.stdout).violations.map((v) => [v.arch, v.syscall])).toEqual([
+        ['i386', 'getpid'],
+      ]);
+      const complain = await profile([
+        'enforce',
+        '--complain',
+        '--json',
+        '--profile',
+        outputs.docker!,
+        '--',
+        int80,
+      ]);
+      expect(complain.exitCode).toBe(0);
+      const seen = jsonReport<Report>(complain.stdout).violations.map((v) => `${v.arch} ${v.syscall}`);
+      expect(seen.sort()).toEqual(['i386 getpid', 'i386 getppid']);
+    },
+  );
 });

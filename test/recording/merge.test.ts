@@ -10,6 +10,7 @@ import { parseRecording, readRecording } from '../../src/recording/io.js';
 import { mergeRecordings } from '../../src/recording/merge.js';
 import type { Recording } from '../../src/recording/schema.js';
 import type { RawTrace } from '../../src/tracer/protocol.js';
+import { needs } from '../support/host.js';
 import { CLI } from '../tracer/support.js';
 
 function raw(partial: Partial<RawTrace>): RawTrace {
@@ -115,7 +116,7 @@ describe('mergeRecordings', () => {
   });
 });
 
-describe('record --append and profile merge', () => {
+describe('record --append and profile merge', needs('ptrace', 'seccomp'), () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'recording-merge-'));

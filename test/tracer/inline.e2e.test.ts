@@ -9,6 +9,7 @@ import { isMainThread } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProfilerError } from '../../src/errors.js';
 import { type TraceOptions, trace } from '../../src/tracer/index.js';
+import { needs } from '../support/host.js';
 import { compileFixture, fixture, realPython, recordedNames, setDiff, straceSyscalls } from './support.js';
 
 let dir: string;
@@ -28,39 +29,43 @@ function traceHere(argv: readonly string[], extra: Partial<TraceOptions> = {}) {
   return trace({ argv, cwd: dir, thread: 'main', pin: false, ...extra });
 }
 
-describe('main-thread tracing records what strace -f sees', () => {
-  it('runs on the main thread here (else it would fall back to a worker and prove nothing)', () => {
-    expect(isMainThread).toBe(true);
-  });
-
-  it.each<[string, () => string[], number]>([
-    ['ls', () => ['ls', '-la', '/usr'], 1],
-    ['a sh -c pipeline', () => ['sh', '-c', 'ls / | wc -l; cat /etc/hostname | tr a-z A-Z'], 5],
-    ['python3 with a thread and a subprocess', () => [python, fixture('thread_subprocess.py')], 2],
-    ['execve from a non-leader thread (C)', () => [bins.exec_thread!], 1],
-    ['vfork and posix_spawn (C)', () => [bins.vfork!], 3],
-    ['a program handling SIGUSR1 and SIGCHLD', () => [python, fixture('signals.py')], 2],
-    [
-      '40 short-lived grandchildren',
-      () => ['sh', '-c', 'for i in $(seq 40); do ( /bin/true & ); done; wait'],
-      82,
-    ],
-  ])('%s', async (_name, argv, processes) => {
-    const listeners = process.listenerCount('SIGCHLD');
-    const r = await traceHere(argv());
-    expect(r.outcome).toEqual({ status: 'exited', code: 0 });
-    expect(r.recording.runs[0]?.processes).toBe(processes);
-    // Nothing left behind: the SIGCHLD listener is gone and no tracee is left to reap.
-    expect(process.listenerCount('SIGCHLD')).toBe(listeners);
-    const truth = await straceSyscalls(argv(), { cwd: dir });
-    expect(setDiff(recordedNames(r.recording, 'x86_64'), truth.x86_64)).toEqual({
-      onlyRecorded: [],
-      onlyStrace: [],
+describe(
+  'main-thread tracing records what strace -f sees',
+  needs('gcc', 'strace', 'python3', 'ptrace', 'seccomp'),
+  () => {
+    it('runs on the main thread here (else it would fall back to a worker and prove nothing)', () => {
+      expect(isMainThread).toBe(true);
     });
-  });
-});
 
-describe('main-thread tracing: outcomes and errors', () => {
+    it.each<[string, () => string[], number]>([
+      ['ls', () => ['ls', '-la', '/usr'], 1],
+      ['a sh -c pipeline', () => ['sh', '-c', 'ls / | wc -l; cat /etc/hostname | tr a-z A-Z'], 5],
+      ['python3 with a thread and a subprocess', () => [python, fixture('thread_subprocess.py')], 2],
+      ['execve from a non-leader thread (C)', () => [bins.exec_thread!], 1],
+      ['vfork and posix_spawn (C)', () => [bins.vfork!], 3],
+      ['a program handling SIGUSR1 and SIGCHLD', () => [python, fixture('signals.py')], 2],
+      [
+        '40 short-lived grandchildren',
+        () => ['sh', '-c', 'for i in $(seq 40); do ( /bin/true & ); done; wait'],
+        82,
+      ],
+    ])('%s', async (_name, argv, processes) => {
+      const listeners = process.listenerCount('SIGCHLD');
+      const r = await traceHere(argv());
+      expect(r.outcome).toEqual({ status: 'exited', code: 0 });
+      expect(r.recording.runs[0]?.processes).toBe(processes);
+      // Nothing left behind: the SIGCHLD listener is gone and no tracee is left to reap.
+      expect(process.listenerCount('SIGCHLD')).toBe(listeners);
+      const truth = await straceSyscalls(argv(), { cwd: dir });
+      expect(setDiff(recordedNames(r.recording, 'x86_64'), truth.x86_64)).toEqual({
+        onlyRecorded: [],
+        onlyStrace: [],
+      });
+    });
+  },
+);
+
+describe('main-thread tracing: outcomes and errors', needs('python3', 'ptrace', 'seccomp'), () => {
   it('mirrors a signal death and an exit code', async () => {
     expect((await traceHere(['sh', '-c', 'exit 7'])).outcome).toEqual({ status: 'exited', code: 7 });
     expect((await traceHere(['sh', '-c', 'kill -TERM $$'])).outcome).toEqual({

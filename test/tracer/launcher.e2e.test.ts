@@ -2,7 +2,6 @@
 // SECCOMP_PROFILER_LAUNCHER=node) must hand the workload the same process: stdio open, fds 3/4 gone,
 // default SIGPIPE/SIGXFSZ, empty signal mask, no_new_privs, the filter installed, the right cwd,
 // argv and env (a job larger than one pipe buffer (64 KiB) included), and the same errors.
-import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { prepareTrace, trace } from '../../src/tracer/index.js';
+import { needs } from '../support/host.js';
 
 const NATIVE = fileURLToPath(new URL('../../dist/src/tracer/launcher', import.meta.url));
 
@@ -19,17 +19,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function hasCc(): boolean {
-  try {
-    execFileSync('sh', ['-c', 'command -v cc'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-it('the build compiled the native launcher (a C compiler is installed here)', () => {
-  if (!hasCc()) return;
+it('the build compiled the native launcher (a C compiler is installed here)', needs('gcc'), () => {
   expect(existsSync(NATIVE)).toBe(true);
 });
 
@@ -37,7 +27,7 @@ it('the build compiled the native launcher (a C compiler is installed here)', ()
 const PROBE = `grep -E '^(SigBlk|SigIgn|NoNewPrivs|Seccomp):' /proc/self/status; pwd; printf '%s|' "$@"; echo;
 for fd in 0 1 2 3 4; do [ -e /proc/self/fd/$fd ] && printf 'fd%s ' $fd; done; echo; printf '%s' "$BIG" | wc -c`;
 
-describe.each(['native', 'node'] as const)('the %s launcher', (kind) => {
+describe.each(['native', 'node'] as const)('the %s launcher', needs('ptrace', 'seccomp'), (kind) => {
   const saved = process.env.SECCOMP_PROFILER_LAUNCHER;
   beforeEach(() => {
     if (kind === 'node') process.env.SECCOMP_PROFILER_LAUNCHER = 'node';
@@ -107,7 +97,7 @@ describe.each(['native', 'node'] as const)('the %s launcher', (kind) => {
   });
 });
 
-describe('prepareTrace()', () => {
+describe('prepareTrace()', needs('ptrace', 'seccomp'), () => {
   it('boots the tracer thread ahead; the next trace() uses it and later ones boot their own', async () => {
     prepareTrace();
     prepareTrace(); // idempotent

@@ -7,6 +7,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRecording } from '../../src/recording/io.js';
 import { trace } from '../../src/tracer/index.js';
+import { needs } from '../support/host.js';
 import { CLI, realPython, recordCli } from './support.js';
 
 let dir: string;
@@ -37,7 +38,7 @@ function procState(pid: number): string {
   }
 }
 
-describe('exit status is mirrored', () => {
+describe('exit status is mirrored', needs('ptrace', 'seccomp'), () => {
   it.each([
     [['sh', '-c', 'exit 3'], 3, { status: 'exited', code: 3 }],
     [['true'], 0, { status: 'exited', code: 0 }],
@@ -79,7 +80,7 @@ describe('exit status is mirrored', () => {
   });
 });
 
-describe('interruption', () => {
+describe('interruption', needs('ptrace', 'seccomp'), () => {
   it.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],
@@ -113,7 +114,7 @@ describe('interruption', () => {
   });
 });
 
-describe('job control', () => {
+describe('job control', needs('ptrace', 'seccomp'), () => {
   it.each(['STOP', 'TSTP'])('SIG%s stops the workload (group-stop) and SIGCONT resumes it', async (sig) => {
     const output = out();
     const child = execa(
@@ -138,7 +139,7 @@ describe('job control', () => {
   });
 });
 
-describe('errors are one line with a defined exit code', () => {
+describe('errors are one line with a defined exit code', needs('ptrace', 'seccomp'), () => {
   async function cli(args: string[]) {
     return execa(process.execPath, [CLI, ...args], { reject: false, stdin: 'ignore', cwd: dir });
   }
@@ -211,7 +212,7 @@ describe('errors are one line with a defined exit code', () => {
   });
 });
 
-describe('pinning is invisible to the workload', () => {
+describe('pinning is invisible to the workload', needs('python3', 'ptrace', 'seccomp'), () => {
   it('sched_getaffinity reports the CPU set the workload would see untraced', async () => {
     const python = await realPython();
     const argv = [python, '-c', 'import os; print(sorted(os.sched_getaffinity(0)))'];
@@ -229,7 +230,7 @@ describe('pinning is invisible to the workload', () => {
   });
 });
 
-describe('status line', () => {
+describe('status line', needs('ptrace', 'seccomp'), () => {
   it('is drawn on a terminal (stderr is a TTY) and silenced by --quiet', async () => {
     const output = out();
     const cmd = (flags: string) => `${process.execPath} ${CLI} record ${flags} -o ${output} sleep 0.5`;
@@ -245,7 +246,7 @@ describe('status line', () => {
   });
 });
 
-describe('Ctrl-Z on a terminal', () => {
+describe('Ctrl-Z on a terminal', needs('python3', 'ptrace', 'seccomp'), () => {
   it('stops the profiler and the workload together; fg resumes both', async () => {
     const output = out();
     const driver = fileURLToPath(new URL('../fixtures/tracer/ctrlz.py', import.meta.url));

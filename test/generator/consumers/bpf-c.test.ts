@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { needs } from '../../support/host.js';
 import { generateFor, prepareWorkload, type Workload } from './support.js';
 
 let w: Workload;
@@ -19,7 +20,7 @@ beforeAll(async () => {
   await execa('gcc', ['-Wall', '-Werror', main, '-o', exe]);
 });
 
-describe('bpf-c output', () => {
+describe('bpf-c output', needs('gcc', 'ptrace', 'seccomp'), () => {
   it('runs the recorded workload under the installed filter', async () => {
     const r = await execa(exe, [w.binary], { reject: false });
     expect(r.stdout).toBe('ok');

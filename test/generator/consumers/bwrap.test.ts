@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { needs } from '../../support/host.js';
 import { generateFor, prepareWorkload, type Workload } from './support.js';
 
 let w: Workload;
@@ -30,7 +31,7 @@ function bwrap(args: string[]) {
   }
 }
 
-describe('bwrap --seccomp with the bpf output', () => {
+describe('bwrap --seccomp with the bpf output', needs('gcc', 'bwrap', 'ptrace', 'seccomp'), () => {
   it('runs the recorded workload', async () => {
     const r = await bwrap([w.binary]);
     expect(r.stderr).toBe('');

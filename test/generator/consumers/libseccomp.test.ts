@@ -12,6 +12,7 @@ import { evaluatePolicy } from '../../../src/generator/policy/evaluate.js';
 import { DEFAULT_GENERATE_OPTIONS } from '../../../src/generator/policy/options.js';
 import { actionValue, type Policy } from '../../../src/generator/policy/types.js';
 import { seccompData } from '../../../src/generator/seccomp/data.js';
+import { needs } from '../../support/host.js';
 import { samplePolicy } from '../emit/support.js';
 import { generateFor, prepareWorkload, type Workload } from './support.js';
 
@@ -22,7 +23,7 @@ beforeAll(async () => {
   source = await generateFor(w, 'libseccomp', 'profile.c');
 });
 
-describe('libseccomp C output', () => {
+describe('libseccomp C output', needs('gcc', 'libseccomp', 'ptrace', 'seccomp'), () => {
   it('compiles with gcc -lseccomp, runs the workload and kills a forbidden syscall', async () => {
     const exe = join(w.dir, 'profile-exec');
     await execa('gcc', ['-Wall', '-Werror', '-DMAIN', source, '-lseccomp', '-o', exe]);

@@ -4,6 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { needs } from '../../support/host.js';
 import { ociBundle, runcRun } from '../../support/runc.js';
 import { generateFor, prepareWorkload, type Workload } from './support.js';
 
@@ -26,7 +27,7 @@ const runc = runcRun;
 
 const load = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
 
-describe('runc with the oci output', () => {
+describe('runc with the oci output', needs('gcc', 'runc', 'root', 'ptrace', 'seccomp'), () => {
   it('runs the workload with --runtime runc (noNewPrivileges on)', async () => {
     const profile = await generateFor(w, 'oci', 'runc-nnp.json', { runtime: 'runc' });
     const r = await runc(bundle('nnp', load(profile), true));

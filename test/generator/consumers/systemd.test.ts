@@ -8,8 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { emitPolicy } from '../../../src/generator/emit/index.js';
 import { loadPolicy } from '../../../src/generator/input/load.js';
 import { DEFAULT_GENERATE_OPTIONS } from '../../../src/generator/policy/options.js';
+import { MOBY_DEFAULT } from '../../support/fixtures.js';
+import { needs } from '../../support/host.js';
 import { samplePolicy } from '../emit/support.js';
-import { MOBY_PATH } from '../input/paths.js';
 
 async function verify(dropIn: string) {
   const dir = mkdtempSync(join(tmpdir(), 'profile-systemd-'));
@@ -18,9 +19,9 @@ async function verify(dropIn: string) {
   return execa('systemd-analyze', ['verify', unit], { reject: false });
 }
 
-describe('systemd output', () => {
+describe('systemd output', needs('systemd-analyze'), () => {
   it.each([
-    ['moby-default (errno default)', () => loadPolicy([MOBY_PATH], DEFAULT_GENERATE_OPTIONS)],
+    ['moby-default (errno default)', () => loadPolicy([MOBY_DEFAULT], DEFAULT_GENERATE_OPTIONS)],
     ['a recording (kill default)', samplePolicy],
     ['a recording (log default)', () => ({ ...samplePolicy(), defaultAction: { kind: 'log' } as const })],
   ])('%s passes systemd-analyze verify', async (_name, make) => {

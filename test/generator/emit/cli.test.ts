@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../../src/errors.js';
-import { MOBY_PATH } from '../input/paths.js';
+import { MOBY_DEFAULT } from '../../support/fixtures.js';
 import { makeRecording } from '../policy/fixtures.js';
 
 const CLI = fileURLToPath(new URL('../../../dist/bin/profile.cjs', import.meta.url));
@@ -29,7 +29,7 @@ describe('profile generate', () => {
 
   it('writes -o atomically and converts between formats (moby-default → bpf → disasm)', async () => {
     const bpf = join(dir, 'moby.bpf');
-    expect((await profile([MOBY_PATH, '--format', 'bpf', '-o', bpf])).exitCode).toBe(0);
+    expect((await profile([MOBY_DEFAULT, '--format', 'bpf', '-o', bpf])).exitCode).toBe(0);
     expect(readFileSync(bpf).length % 8).toBe(0);
     const r = await profile([bpf, '--format', 'disasm']);
     expect(r.exitCode).toBe(0);
@@ -65,7 +65,7 @@ describe('profile generate', () => {
 
   it('evaluates Docker includes/excludes with --caps and --kernel', async () => {
     const names = async (args: string[]) => {
-      const r = await profile([MOBY_PATH, '--arches', 'x86_64', ...args]);
+      const r = await profile([MOBY_DEFAULT, '--arches', 'x86_64', ...args]);
       expect(r.exitCode).toBe(0);
       const json = JSON.parse(text(r.stdout));
       return json.syscalls

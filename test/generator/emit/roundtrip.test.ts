@@ -9,11 +9,11 @@ import { evaluatePolicy } from '../../../src/generator/policy/evaluate.js';
 import { DEFAULT_GENERATE_OPTIONS } from '../../../src/generator/policy/options.js';
 import type { Policy } from '../../../src/generator/policy/types.js';
 import { policyFromProgram } from '../../../src/generator/seccomp/analyze.js';
-import { MOBY_PATH } from '../input/paths.js';
+import { MOBY_DEFAULT } from '../../support/fixtures.js';
 import { samplePolicy } from './support.js';
 
 const opts = { ...DEFAULT_GENERATE_OPTIONS, kernel: '6.1' };
-const moby = () => parseDockerProfile(readFileSync(MOBY_PATH, 'utf8'), 'moby', opts);
+const moby = () => parseDockerProfile(readFileSync(MOBY_DEFAULT, 'utf8'), 'moby', opts);
 
 /** The IR without provenance, each arch's rules stably sorted by number (order only matters per syscall). */
 function canonical(p: Policy): unknown {

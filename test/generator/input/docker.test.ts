@@ -7,9 +7,9 @@ import { parseJson } from '../../../src/generator/input/json.js';
 import { evaluatePolicy } from '../../../src/generator/policy/evaluate.js';
 import { DEFAULT_GENERATE_OPTIONS, type GenerateOptions } from '../../../src/generator/policy/options.js';
 import type { Policy } from '../../../src/generator/policy/types.js';
-import { MOBY_PATH } from './paths.js';
+import { MOBY_DEFAULT } from '../../support/fixtures.js';
 
-const MOBY = readFileSync(MOBY_PATH, 'utf8');
+const MOBY = readFileSync(MOBY_DEFAULT, 'utf8');
 
 const opts = (o: Partial<GenerateOptions> = {}): GenerateOptions => ({
   ...DEFAULT_GENERATE_OPTIONS,

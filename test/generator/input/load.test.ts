@@ -9,8 +9,8 @@ import { parseOciSeccomp } from '../../../src/generator/input/oci.js';
 import { evaluatePolicy } from '../../../src/generator/policy/evaluate.js';
 import { DEFAULT_GENERATE_OPTIONS } from '../../../src/generator/policy/options.js';
 import type { Policy } from '../../../src/generator/policy/types.js';
+import { MOBY_DEFAULT } from '../../support/fixtures.js';
 import { makeRecording } from '../policy/fixtures.js';
-import { MOBY_PATH } from './paths.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'profile-load-'));
 const opts = DEFAULT_GENERATE_OPTIONS;
@@ -34,7 +34,7 @@ describe('loadInput detects the kind by content', () => {
     expect(loadInput(path, opts).kind).toBe('recording');
   });
   it('docker profile', () => {
-    const input = loadInput(MOBY_PATH, opts);
+    const input = loadInput(MOBY_DEFAULT, opts);
     expect(input.kind).toBe('docker');
   });
   it('OCI config.json and bare linux.seccomp', () => {
@@ -55,7 +55,7 @@ describe('loadInput detects the kind by content', () => {
     ).toThrow(/OCI profiles use `names`/);
   });
   it('raw BPF, lifted back to a policy', () => {
-    const policy = loadPolicy([MOBY_PATH], opts);
+    const policy = loadPolicy([MOBY_DEFAULT], opts);
     const path = file('moby.bpf', emitPolicy(policy, 'bpf'));
     const input = loadInput(path, opts);
     expect(input.kind).toBe('bpf');

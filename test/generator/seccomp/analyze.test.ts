@@ -25,7 +25,8 @@ import {
 } from '../../../src/generator/seccomp/analyze.js';
 import { compilePolicy } from '../../../src/generator/seccomp/compile.js';
 import { seccompData } from '../../../src/generator/seccomp/data.js';
-import { compileWithLibseccomp, libseccompAvailable } from '../../support/libseccomp.js';
+import { needs } from '../../support/host.js';
+import { compileWithLibseccomp } from '../../support/libseccomp.js';
 import { INTERESTING, mobyPolicy, policyArb, poolOf } from './policies.js';
 
 const ARCHES: Arch[] = ['x86_64', 'i386', 'x32'];
@@ -69,8 +70,7 @@ describe('summarizeProgram', () => {
     expect(conditional.length).toBeLessThan(15);
   });
 
-  it('reads libseccomp’s output the same way', () => {
-    if (!libseccompAvailable()) return;
+  it('reads libseccomp’s output the same way', needs('libseccomp'), () => {
     const theirs = summarizeProgram(compileWithLibseccomp(moby).program, ARCHES);
     expect(theirs.defaultAction).toEqual(summary.defaultAction);
     expect(theirs.checksArch).toBe(true);
@@ -121,8 +121,7 @@ describe('policyFromProgram', () => {
     expect(compilePolicy(lifted).length).toBeLessThan(ours.length * 1.2);
   });
 
-  it('lifts libseccomp’s moby filter too', () => {
-    if (!libseccompAvailable()) return;
+  it('lifts libseccomp’s moby filter too', needs('libseccomp'), () => {
     const theirs = compileWithLibseccomp(moby).program;
     const lifted = policyFromProgram(theirs, ARCHES);
     // libseccomp tests only the low word of x32 arguments; "low word != 40" has no 64-bit

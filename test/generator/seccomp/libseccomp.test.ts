@@ -38,7 +38,8 @@ import type { Instruction } from '../../../src/generator/bpf/types.js';
 import type { Action, Condition, Policy, Rule } from '../../../src/generator/policy/types.js';
 import { compilePolicy } from '../../../src/generator/seccomp/compile.js';
 import { seccompData } from '../../../src/generator/seccomp/data.js';
-import { compileWithLibseccomp, libseccompAvailable } from '../../support/libseccomp.js';
+import { needs } from '../../support/host.js';
+import { compileWithLibseccomp } from '../../support/libseccomp.js';
 import { ACTIONS, conditionArb, INTERESTING, mobyPolicy, poolOf } from './policies.js';
 
 const ARCHES = ['x86_64', 'i386', 'x32'] as const;
@@ -109,7 +110,7 @@ function skipped(list: readonly string[]): Set<string> {
   return out;
 }
 
-describe.skipIf(!libseccompAvailable())('differential against libseccomp', () => {
+describe('differential against libseccomp', needs('libseccomp'), () => {
   const moby = mobyPolicy();
 
   it.each([1, 2] as const)('moby-default: same action everywhere (libseccomp optimize=%i)', (optimize) => {

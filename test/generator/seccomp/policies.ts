@@ -12,12 +12,15 @@ import { parseDockerProfile } from '../../../src/generator/input/docker.js';
 import type { SyscallInput } from '../../../src/generator/policy/evaluate.js';
 import { DEFAULT_GENERATE_OPTIONS } from '../../../src/generator/policy/options.js';
 import type { Action, Condition, Op, Policy, Rule } from '../../../src/generator/policy/types.js';
-
-export const MOBY_PATH = new URL('../../../../shared/fixtures/moby-default.json', import.meta.url);
+import { MOBY_DEFAULT } from '../../support/fixtures.js';
 
 /** Docker's default profile through C's parser, for the default options (x86_64, i386, x32). */
 export function mobyPolicy(): Policy {
-  return parseDockerProfile(readFileSync(MOBY_PATH, 'utf8'), 'moby-default.json', DEFAULT_GENERATE_OPTIONS);
+  return parseDockerProfile(
+    readFileSync(MOBY_DEFAULT, 'utf8'),
+    'moby-default.json',
+    DEFAULT_GENERATE_OPTIONS,
+  );
 }
 
 export const ACTIONS: readonly Action[] = [
