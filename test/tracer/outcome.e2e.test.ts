@@ -114,12 +114,27 @@ describe('interruption', needs('ptrace', 'seccomp'), () => {
   });
 });
 
-describe('job control', needs('ptrace', 'seccomp'), () => {
+describe('job control', needs('python3', 'ptrace', 'seccomp'), () => {
   it.each(['STOP', 'TSTP'])('SIG%s stops the workload (group-stop) and SIGCONT resumes it', async (sig) => {
     const output = out();
+    // The kernel discards SIGTSTP sent to an orphaned process group, and whether the test's own
+    // group is orphaned depends on how the suite was started (a CI job, a detached shell). So the
+    // profiler gets a group of its own whose parent, this test, is in the same session: never orphaned.
     const child = execa(
-      process.execPath,
-      [CLI, 'record', '-q', '-o', output, 'sh', '-c', `echo $$; kill -${sig} $$; echo resumed`],
+      'python3',
+      [
+        '-c',
+        'import os, sys; os.setpgid(0, 0); os.execv(sys.argv[1], sys.argv[1:])',
+        process.execPath,
+        CLI,
+        'record',
+        '-q',
+        '-o',
+        output,
+        'sh',
+        '-c',
+        `echo $$; kill -${sig} $$; echo resumed`,
+      ],
       { reject: false, stdin: 'ignore' },
     );
     const pid = Number((await waitForOutput(child, '\n')).trim());
