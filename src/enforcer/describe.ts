@@ -1,22 +1,14 @@
 // Human-readable names for actions, conditions and rules, shared by diff, lint and enforce reports.
-import { constants } from 'node:os';
+import { errnoText } from '../arch/errno.js';
 import type { Action, Condition, Rule } from '../generator/policy/types.js';
 
-const ERRNO_NAMES = new Map<number, string>();
-for (const [name, value] of Object.entries(constants.errno)) {
-  if (!ERRNO_NAMES.has(value)) ERRNO_NAMES.set(value, name);
-}
-
-/** `EPERM` for 1, or the number when the platform has no name for it. */
-export function errnoName(errno: number): string {
-  return ERRNO_NAMES.get(errno) ?? String(errno);
-}
+export { isPermissive } from '../generator/policy/types.js';
 
 /** `allow`, `errno(EPERM)`, `kill-process`, `trap(5)`, … */
 export function describeAction(action: Action): string {
   switch (action.kind) {
     case 'errno':
-      return `errno(${errnoName(action.errno)})`;
+      return `errno(${errnoText(action.errno)})`;
     case 'trap':
     case 'trace':
       return action.data ? `${action.kind}(${action.data})` : action.kind;
@@ -45,9 +37,4 @@ export function describeRule(rule: Pick<Rule, 'action' | 'conditions'>): string 
   const action = describeAction(rule.action);
   if (rule.conditions.length === 0) return action;
   return `${action} if ${rule.conditions.map(describeCondition).join(' && ')}`;
-}
-
-/** True for actions that let the syscall run (`log` allows and logs). */
-export function isPermissive(action: Action): boolean {
-  return action.kind === 'allow' || action.kind === 'log';
 }

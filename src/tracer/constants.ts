@@ -74,8 +74,6 @@ export const WNOHANG = 1;
 export const SECCOMP_SET_MODE_FILTER = 1;
 export const SYS_SECCOMP_X86_64 = 317;
 export const PR_SET_NO_NEW_PRIVS = 38;
-export const SECCOMP_RET_TRACE = 0x7ff00000;
-export const SECCOMP_RET_ALLOW = 0x7fff0000;
 
 export const CLONE_THREAD = 0x00010000;
 export const F_GETFD = 1;

@@ -4,12 +4,12 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
+import { returnValue } from '../arch/seccomp.js';
 import { EXIT, ProfilerError } from '../errors.js';
 import { buildRecording } from '../recording/builder.js';
 import type { Recording } from '../recording/schema.js';
 import { runtimeFile } from '../util/runtime-path.js';
 import { resolveCommand } from './command.js';
-import { SECCOMP_RET_TRACE } from './constants.js';
 import {
   type FilterEvent,
   SHARED_ABORT,
@@ -62,7 +62,7 @@ export function traceAllFilter(): Uint8Array {
   const bytes = new Uint8Array(8);
   const view = new DataView(bytes.buffer);
   view.setUint16(0, 0x06, true); // BPF_RET | BPF_K
-  view.setUint32(4, SECCOMP_RET_TRACE, true);
+  view.setUint32(4, returnValue('trace'), true);
   return bytes;
 }
 

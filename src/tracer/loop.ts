@@ -9,6 +9,8 @@
 //   group-stop (EVENT_STOP + stop signal) → PTRACE_LISTEN, so SIGSTOP/SIGCONT behave as untraced
 //   other EVENT_STOP          → a new child's first stop, or an interrupt: resume
 //   signal-delivery stop      → re-inject the signal (SIGSYS from a trap action is reported first)
+
+import { errnoText } from '../arch/errno.js';
 import { AUDIT_ARCH, archOf, describeSyscall, X32_SYSCALL_BIT } from '../arch/index.js';
 import { isProfilerError, ProfilerError } from '../errors.js';
 import { type Affinity, pinnedAffinity } from './affinity.js';
@@ -65,7 +67,7 @@ import {
   type WorkerInput,
   type WorkerMessage,
 } from './protocol.js';
-import { errnoName, type Launched, launch, launcherError, readLauncherStatus } from './spawn.js';
+import { type Launched, launch, launcherError, readLauncherStatus } from './spawn.js';
 
 const SIGKILL = 9;
 const SIGSYS = 31;
@@ -297,7 +299,7 @@ export class TraceLoop {
       // EIO/EINVAL: a kernel older than 5.3. Nothing can be recorded: end the workload.
       this.fatal ??= new ProfilerError(
         'UNAVAILABLE',
-        `this kernel does not support PTRACE_GET_SYSCALL_INFO (${errnoName(err)}); Linux 5.3 or newer is needed`,
+        `this kernel does not support PTRACE_GET_SYSCALL_INFO (${errnoText(err)}); Linux 5.3 or newer is needed`,
       );
       this.abort();
       ptraceInt(PTRACE_CONT, pid, 0, 0);

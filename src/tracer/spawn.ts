@@ -1,7 +1,7 @@
 // Starting the launcher under ptrace: posix_spawn (so libuv never sees the pid, DESIGN fact 2),
 // PTRACE_SEIZE, then hand it the job on a pipe. Runs on the tracing thread (ptrace is thread-affine).
 import { readSync, writeSync } from 'node:fs';
-import { constants as osConstants } from 'node:os';
+import { errnoText } from '../arch/errno.js';
 import { ProfilerError } from '../errors.js';
 import { F_SETFD, O_CLOEXEC, PTRACE_SEIZE, TRACE_OPTIONS } from './constants.js';
 import { encodeJob } from './job.js';
@@ -26,14 +26,9 @@ export interface Launched {
   readonly statusFd: number;
 }
 
-function errnoName(err: number): string {
-  for (const [name, value] of Object.entries(osConstants.errno)) if (value === err) return name;
-  return `errno ${err}`;
-}
-
 function makePipe(flags: number): [number, number] {
   const fds = new Int32Array(2);
-  if (pipe2(fds, flags) !== 0) throw new ProfilerError('INTERNAL', `pipe2 failed: ${errnoName(errno())}`);
+  if (pipe2(fds, flags) !== 0) throw new ProfilerError('INTERNAL', `pipe2 failed: ${errnoText(errno())}`);
   return [fds[0]!, fds[1]!];
 }
 
@@ -75,7 +70,7 @@ export function launch(input: WorkerInput, beforeSeize: (pid: number) => void): 
   if (rc !== 0) {
     close(jobWrite);
     close(statusRead);
-    throw new ProfilerError('INTERNAL', `cannot start the launcher (${input.nodePath}): ${errnoName(rc)}`);
+    throw new ProfilerError('INTERNAL', `cannot start the launcher (${input.nodePath}): ${errnoText(rc)}`);
   }
   const pid = pidBuf[0]!;
   // Seize only once the launcher runs: posix_spawn returns in the middle of its execve of node,
@@ -117,10 +112,10 @@ function ptraceRefused(err: number): ProfilerError {
   if (err === 5 /* EIO */ || err === 22 /* EINVAL */) {
     return new ProfilerError(
       'UNAVAILABLE',
-      `this kernel does not support PTRACE_SEIZE with seccomp tracing (${errnoName(err)}); Linux 5.3 or newer is needed`,
+      `this kernel does not support PTRACE_SEIZE with seccomp tracing (${errnoText(err)}); Linux 5.3 or newer is needed`,
     );
   }
-  return new ProfilerError('UNAVAILABLE', `ptrace failed: ${errnoName(err)}`);
+  return new ProfilerError('UNAVAILABLE', `ptrace failed: ${errnoText(err)}`);
 }
 
 /** What the launcher reported before dying (nothing when it exec'd). */
@@ -151,7 +146,7 @@ export function launcherError(
   if (status === undefined) {
     return new ProfilerError('INTERNAL', `the launcher for ${cmd} died before starting it`);
   }
-  const name = errnoName(status.errno);
+  const name = errnoText(status.errno);
   switch (status.stage) {
     case 'execve':
       if (status.errno === 2 /* ENOENT */) return new ProfilerError('NOT_FOUND', `${cmd}: command not found`);
@@ -169,5 +164,3 @@ export function launcherError(
       return new ProfilerError('UNAVAILABLE', `launcher failed at ${status.stage}: ${name}`);
   }
 }
-
-export { errnoName };

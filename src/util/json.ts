@@ -1,6 +1,6 @@
 // A strict JSON reader for profiles: errors carry line and column, and integers past
 // Number.MAX_SAFE_INTEGER stay exact (as bigint), since seccomp argument values are 64-bit.
-import { ProfilerError } from '../../errors.js';
+import { ProfilerError } from '../errors.js';
 
 /** A parsed JSON value; integers that a double cannot hold exactly are bigints. */
 export type JsonValue =

@@ -1,5 +1,5 @@
 // `docker`: Moby profile JSON (`docker run --security-opt seccomp=FILE`; podman and containerd load it too).
-import { stringifyJson } from '../input/json.js';
+import { stringifyJson } from '../../util/json.js';
 import type { Policy } from '../policy/types.js';
 import { provenanceJson } from './provenance.js';
 import { toScmpProfile, widenedByName } from './seccomp-json.js';

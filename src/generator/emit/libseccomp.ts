@@ -1,50 +1,26 @@
 // `libseccomp`: one self-contained C file that builds the same policy with the libseccomp API.
 // `gcc file.c -lseccomp` gives an object with profile_build(); with -DMAIN a program that loads it
 // and execs its argv.
+
+import { errnoName } from '../../arch/errno.js';
 import type { Arch } from '../../arch/index.js';
-import { errnoName } from '../policy/options.js';
+import { SCMP_ARCH } from '../../arch/scmp.js';
+import { actionFact } from '../../arch/seccomp.js';
+import { SCMP_CMP } from '../policy/scmp-ops.js';
 import { type Action, type Condition, type Policy, sameAction } from '../policy/types.js';
 import { provenanceComment } from './provenance.js';
 
-const LIBSECCOMP_ARCH: Record<Arch, string> = {
-  x86_64: 'SCMP_ARCH_X86_64',
-  i386: 'SCMP_ARCH_X86',
-  x32: 'SCMP_ARCH_X32',
-  aarch64: 'SCMP_ARCH_AARCH64',
-};
-
 function cAction(a: Action): string {
+  const name = actionFact(a.kind).scmp;
   switch (a.kind) {
-    case 'kill-process':
-      return 'SCMP_ACT_KILL_PROCESS';
-    case 'kill-thread':
-      return 'SCMP_ACT_KILL_THREAD';
-    case 'trap':
-      return 'SCMP_ACT_TRAP';
-    case 'errno': {
-      const name = errnoName(a.errno);
-      return /^E[A-Z0-9]+$/.test(name) ? `SCMP_ACT_ERRNO(${name})` : `SCMP_ACT_ERRNO(${a.errno})`;
-    }
+    case 'errno':
+      return `${name}(${errnoName(a.errno) ?? a.errno})`;
     case 'trace':
-      return `SCMP_ACT_TRACE(${a.data ?? 0})`;
-    case 'log':
-      return 'SCMP_ACT_LOG';
-    case 'notify':
-      return 'SCMP_ACT_NOTIFY';
-    case 'allow':
-      return 'SCMP_ACT_ALLOW';
+      return `${name}(${a.data ?? 0})`;
+    default:
+      return name;
   }
 }
-
-const C_OP: Record<Condition['op'], string> = {
-  EQ: 'SCMP_CMP_EQ',
-  NE: 'SCMP_CMP_NE',
-  LT: 'SCMP_CMP_LT',
-  LE: 'SCMP_CMP_LE',
-  GT: 'SCMP_CMP_GT',
-  GE: 'SCMP_CMP_GE',
-  MASKED_EQ: 'SCMP_CMP_MASKED_EQ',
-};
 
 function hex(v: bigint, arch: Arch): string {
   const x = arch === 'i386' ? v & 0xffffffffn : v;
@@ -53,7 +29,7 @@ function hex(v: bigint, arch: Arch): string {
 
 function cCond(c: Condition, arch: Arch): string {
   const b = c.op === 'MASKED_EQ' ? (c.valueTwo ?? 0n) : 0n;
-  return `{${c.arg}, ${C_OP[c.op]}, ${hex(c.value, arch)}, ${hex(b, arch)}}`;
+  return `{${c.arg}, ${SCMP_CMP[c.op]}, ${hex(c.value, arch)}, ${hex(b, arch)}}`;
 }
 
 export function emitLibseccomp(policy: Policy): string {
@@ -73,7 +49,7 @@ export function emitLibseccomp(policy: Policy): string {
     tables.push(
       `static const struct profile_rule rules_${arch}[] = {\n${rows.join('\n')}\n  {0, 0, 0, 0, {{0}}}\n};`,
     );
-    builds.push(`  if (add_arch(&ctx, ${LIBSECCOMP_ARCH[arch]}, rules_${arch}) < 0) goto fail;`);
+    builds.push(`  if (add_arch(&ctx, ${SCMP_ARCH[arch]}, rules_${arch}) < 0) goto fail;`);
   }
   return `/*
 ${provenanceComment(policy, ' *')}

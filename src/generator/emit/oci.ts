@@ -1,5 +1,5 @@
 // `oci`: the runtime-spec `linux.seccomp` object, to paste into config.json under "linux".
-import { stringifyJson } from '../input/json.js';
+import { stringifyJson } from '../../util/json.js';
 import type { Policy } from '../policy/types.js';
 import { provenanceJson } from './provenance.js';
 import { toScmpProfile, widenedByName } from './seccomp-json.js';

@@ -1,7 +1,9 @@
 // Policy → the seccomp object Docker/Moby, OCI and security-profiles-operator share.
 import { type Arch, syscallNumber } from '../../arch/index.js';
+import { SCMP_ARCH } from '../../arch/scmp.js';
+import { actionFact } from '../../arch/seccomp.js';
 import { ProfilerError } from '../../errors.js';
-import { SCMP_ARCH, SCMP_OPS } from '../input/seccomp-json.js';
+import { SCMP_CMP } from '../policy/scmp-ops.js';
 import type { Action, Condition, Policy } from '../policy/types.js';
 
 export interface ScmpArg {
@@ -23,33 +25,12 @@ export interface ScmpProfile {
   syscalls: ScmpSyscall[];
 }
 
-const OP_NAME = Object.fromEntries(Object.entries(SCMP_OPS).map(([name, op]) => [op, name])) as Record<
-  Condition['op'],
-  string
->;
-
 /** SCMP_ACT_* name and errnoRet of an action (runc reads errnoRet for ERRNO and TRACE). */
 export function scmpAction(action: Action): { action: string; errnoRet?: number } {
-  switch (action.kind) {
-    case 'kill-process':
-      return { action: 'SCMP_ACT_KILL_PROCESS' };
-    case 'kill-thread':
-      return { action: 'SCMP_ACT_KILL_THREAD' };
-    case 'trap':
-      return { action: 'SCMP_ACT_TRAP' };
-    case 'errno':
-      return { action: 'SCMP_ACT_ERRNO', errnoRet: action.errno };
-    case 'trace':
-      return action.data !== undefined
-        ? { action: 'SCMP_ACT_TRACE', errnoRet: action.data }
-        : { action: 'SCMP_ACT_TRACE' };
-    case 'log':
-      return { action: 'SCMP_ACT_LOG' };
-    case 'notify':
-      return { action: 'SCMP_ACT_NOTIFY' };
-    case 'allow':
-      return { action: 'SCMP_ACT_ALLOW' };
-  }
+  const name = actionFact(action.kind).scmp;
+  if (action.kind === 'errno') return { action: name, errnoRet: action.errno };
+  if (action.kind === 'trace' && action.data !== undefined) return { action: name, errnoRet: action.data };
+  return { action: name };
 }
 
 function small(v: bigint): bigint | number {
@@ -61,7 +42,7 @@ function scmpArgs(conds: readonly Condition[]): ScmpArg[] {
     index: c.arg,
     value: small(c.value),
     valueTwo: small(c.op === 'MASKED_EQ' ? (c.valueTwo ?? 0n) : 0n),
-    op: OP_NAME[c.op],
+    op: SCMP_CMP[c.op],
   }));
 }
 

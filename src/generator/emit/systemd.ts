@@ -1,6 +1,7 @@
 // `systemd`: a unit drop-in with SystemCallFilter= and SystemCallArchitectures=.
 // systemd filters by name only: what it cannot say is written down in comments, never dropped silently.
-import { errnoName, formatAction } from '../policy/options.js';
+import { errnoText } from '../../arch/errno.js';
+import { formatAction } from '../policy/options.js';
 import type { Policy } from '../policy/types.js';
 import { provenanceComment } from './provenance.js';
 import { widenedByName } from './seccomp-json.js';
@@ -62,7 +63,7 @@ export function emitSystemd(policy: Policy): string {
   }
   const def = policy.defaultAction;
   let errno = '';
-  if (def.kind === 'errno') errno = `SystemCallErrorNumber=${errnoName(def.errno)}`;
+  if (def.kind === 'errno') errno = `SystemCallErrorNumber=${errnoText(def.errno)}`;
   else if (def.kind !== 'kill-process')
     out.push(
       '#',

@@ -1,7 +1,8 @@
 // Docker/Moby seccomp profile JSON (also what podman and containerd load) → Policy.
+
+import { parseJson } from '../../util/json.js';
 import type { GenerateOptions } from '../policy/options.js';
 import type { Policy } from '../policy/types.js';
-import { parseJson } from './json.js';
 import { policyFromSeccompJson } from './seccomp-json.js';
 
 /**

@@ -5,6 +5,7 @@ import { type Arch, reachableArches, syscallNumber } from '../../arch/index.js';
 import { ProfilerError } from '../../errors.js';
 import { parseRecording } from '../../recording/io.js';
 import { looksLikeRecording, type Recording } from '../../recording/schema.js';
+import { parseJson } from '../../util/json.js';
 import { TOOL_NAME, TOOL_VERSION } from '../../version.js';
 import { decodeProgram } from '../bpf/encode.js';
 import { policyFromRecordings } from '../policy/from-recordings.js';
@@ -13,7 +14,6 @@ import { runtimeSyscalls } from '../policy/runtime.js';
 import type { Action, Policy, Rule } from '../policy/types.js';
 import { actionValue } from '../policy/types.js';
 import { policyFromProgram } from '../seccomp/analyze.js';
-import { parseJson } from './json.js';
 import { ociSeccompObject } from './oci.js';
 import { type ProfileMeta, policyFromSeccompJson } from './seccomp-json.js';
 

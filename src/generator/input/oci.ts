@@ -1,8 +1,8 @@
 // OCI runtime-spec `linux.seccomp` (a whole config.json or just the seccomp object) → Policy.
 import { ProfilerError } from '../../errors.js';
+import { type JsonValue, parseJson } from '../../util/json.js';
 import type { GenerateOptions } from '../policy/options.js';
 import type { Policy } from '../policy/types.js';
-import { type JsonValue, parseJson } from './json.js';
 import { type ProfileMeta, policyFromSeccompJson } from './seccomp-json.js';
 
 /** The seccomp object inside a config.json, or the value itself when it is not a config.json. */

@@ -1,8 +1,13 @@
 // Docker/Moby profile JSON and OCI linux.seccomp share one shape; this turns either into the IR.
 // Semantics follow moby (profiles/seccomp) and runc (libcontainer/seccomp) so a profile means
 // here what it means to Docker: includes/excludes, errnoRet defaults, repeated-arg-index rules.
+
+import { errnoNumber } from '../../arch/errno.js';
 import { type Arch, nativeArch, syscallNumber } from '../../arch/index.js';
+import { archOfScmp, FOREIGN_SCMP_ARCHES, SCMP_ARCH } from '../../arch/scmp.js';
+import { actionOfScmp, SCMP_ACTION_NAMES } from '../../arch/seccomp.js';
 import { ProfilerError } from '../../errors.js';
+import type { JsonValue } from '../../util/json.js';
 import { existsOn, isKnownSyscall, suggestion } from '../policy/names.js';
 import {
   DOCKER_DEFAULT_CAPS,
@@ -11,41 +16,17 @@ import {
   parseKernelVersion,
   targetKernel,
 } from '../policy/options.js';
-import { type Action, type Condition, type Op, type Policy, type Rule, sameAction } from '../policy/types.js';
-import type { JsonValue } from './json.js';
+import { opOfScmp, SCMP_CMP } from '../policy/scmp-ops.js';
+import {
+  type Action,
+  actionOf,
+  type Condition,
+  type Policy,
+  type Rule,
+  sameAction,
+} from '../policy/types.js';
 
 type Obj = { readonly [key: string]: JsonValue };
-
-/** SCMP_ARCH_* names of the ABIs we compile for. */
-export const SCMP_ARCH: Readonly<Record<Arch, string>> = {
-  x86_64: 'SCMP_ARCH_X86_64',
-  i386: 'SCMP_ARCH_X86',
-  x32: 'SCMP_ARCH_X32',
-  aarch64: 'SCMP_ARCH_AARCH64',
-};
-
-/** SCMP_ARCH_* names libseccomp knows but we have no syscall table for: skipped, not an error. */
-const FOREIGN_SCMP_ARCHES = [
-  'SCMP_ARCH_ARM',
-  'SCMP_ARCH_MIPS',
-  'SCMP_ARCH_MIPS64',
-  'SCMP_ARCH_MIPS64N32',
-  'SCMP_ARCH_MIPSEL',
-  'SCMP_ARCH_MIPSEL64',
-  'SCMP_ARCH_MIPSEL64N32',
-  'SCMP_ARCH_PPC',
-  'SCMP_ARCH_PPC64',
-  'SCMP_ARCH_PPC64LE',
-  'SCMP_ARCH_S390',
-  'SCMP_ARCH_S390X',
-  'SCMP_ARCH_PARISC',
-  'SCMP_ARCH_PARISC64',
-  'SCMP_ARCH_RISCV64',
-  'SCMP_ARCH_LOONGARCH64',
-  'SCMP_ARCH_M68K',
-  'SCMP_ARCH_SH',
-  'SCMP_ARCH_SHEB',
-];
 
 /** Go (GOARCH-style) names moby uses in includes/excludes.arches. */
 const GO_ARCH: Readonly<Record<Arch, readonly string[]>> = {
@@ -55,30 +36,7 @@ const GO_ARCH: Readonly<Record<Arch, readonly string[]>> = {
   aarch64: ['arm64', 'aarch64'],
 };
 
-const ACTIONS = [
-  'SCMP_ACT_KILL',
-  'SCMP_ACT_KILL_PROCESS',
-  'SCMP_ACT_KILL_THREAD',
-  'SCMP_ACT_TRAP',
-  'SCMP_ACT_ERRNO',
-  'SCMP_ACT_TRACE',
-  'SCMP_ACT_ALLOW',
-  'SCMP_ACT_LOG',
-  'SCMP_ACT_NOTIFY',
-];
-
-/** SCMP_CMP_* names and our operators. */
-export const SCMP_OPS: Readonly<Record<string, Op>> = {
-  SCMP_CMP_NE: 'NE',
-  SCMP_CMP_LT: 'LT',
-  SCMP_CMP_LE: 'LE',
-  SCMP_CMP_EQ: 'EQ',
-  SCMP_CMP_GE: 'GE',
-  SCMP_CMP_GT: 'GT',
-  SCMP_CMP_MASKED_EQ: 'MASKED_EQ',
-};
-
-const EPERM = 1;
+const EPERM = errnoNumber('EPERM')!;
 const U64_MAX = (1n << 64n) - 1n;
 
 export type Dialect = 'docker' | 'oci';
@@ -120,32 +78,23 @@ export function actionFromScmp(
       ctx.fail(where, `errnoRet must be an integer 0..65535, got ${String(errnoRet)}`);
     ret = errnoRet;
   }
-  switch (name) {
-    case 'SCMP_ACT_KILL':
-    case 'SCMP_ACT_KILL_THREAD':
-      return { kind: 'kill-thread' };
-    case 'SCMP_ACT_KILL_PROCESS':
-      return { kind: 'kill-process' };
-    case 'SCMP_ACT_TRAP':
-      return { kind: 'trap' };
-    case 'SCMP_ACT_ERRNO':
+  const fact = actionOfScmp(name);
+  if (!fact) return ctx.fail(where, `unknown action \`${name}\`${suggestion(name, SCMP_ACTION_NAMES)}`);
+  // runc passes errnoRet to ERRNO and TRACE, defaulting to EPERM; other actions carry no data.
+  switch (fact.kind) {
+    case 'errno':
       return { kind: 'errno', errno: ret ?? EPERM };
-    case 'SCMP_ACT_TRACE':
+    case 'trace':
       return { kind: 'trace', data: ret ?? EPERM };
-    case 'SCMP_ACT_ALLOW':
-      return { kind: 'allow' };
-    case 'SCMP_ACT_LOG':
-      return { kind: 'log' };
-    case 'SCMP_ACT_NOTIFY':
-      return { kind: 'notify' };
+    default:
+      return actionOf(fact.kind);
   }
-  return ctx.fail(where, `unknown action \`${name}\`${suggestion(name, ACTIONS)}`);
 }
 
 function archesOf(ctx: Ctx, names: readonly string[], where: string): Arch[] {
   const out: Arch[] = [];
   for (const name of names) {
-    const arch = (Object.keys(SCMP_ARCH) as Arch[]).find((a) => SCMP_ARCH[a] === name);
+    const arch = archOfScmp(name);
     if (arch) {
       if (!out.includes(arch)) out.push(arch);
     } else if (!FOREIGN_SCMP_ARCHES.includes(name)) {
@@ -265,11 +214,11 @@ function conditionsOf(ctx: Ctx, args: JsonValue | undefined, where: string): Con
     if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index > 5)
       ctx.fail(w, `arg index ${String(index)} is out of range (a syscall has args 0..5)`);
     const opName = a.op;
-    const op = typeof opName === 'string' ? SCMP_OPS[opName] : undefined;
+    const op = typeof opName === 'string' ? opOfScmp(opName) : undefined;
     if (!op)
       ctx.fail(
         w,
-        `unknown op \`${String(opName)}\`${typeof opName === 'string' ? suggestion(opName, Object.keys(SCMP_OPS)) : ''}`,
+        `unknown op \`${String(opName)}\`${typeof opName === 'string' ? suggestion(opName, Object.values(SCMP_CMP)) : ''}`,
       );
     const value = u64(ctx, a.value, `${w}.value`);
     const cond: Condition =

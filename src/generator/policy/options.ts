@@ -1,5 +1,6 @@
 // Options of policy generation, their defaults, and parsers for their command-line spellings.
-import { constants, release } from 'node:os';
+import { release } from 'node:os';
+import { errnoNames, errnoNumber, errnoText } from '../../arch/errno.js';
 import { ARCHES, type Arch, isArch } from '../../arch/index.js';
 import { ProfilerError } from '../../errors.js';
 import { isKnownSyscall, suggestion } from './names.js';
@@ -119,19 +120,12 @@ export function parseErrno(text: string, flag = '--errno'): number {
     if (n > 0 && n <= 4095) return n;
     throw new ProfilerError('USAGE', `Expected \`${flag}\` errno to be 1..4095, got \`${text}\``);
   }
-  const table = constants.errno as Readonly<Record<string, number>>;
-  const n = table[t.toUpperCase()];
+  const n = errnoNumber(t.toUpperCase());
   if (n !== undefined) return n;
   throw new ProfilerError(
     'USAGE',
-    `Expected \`${flag}\` errno to be a name like EPERM or a number, got \`${text}\`${suggestion(t.toUpperCase(), Object.keys(table))}`,
+    `Expected \`${flag}\` errno to be a name like EPERM or a number, got \`${text}\`${suggestion(t.toUpperCase(), errnoNames())}`,
   );
-}
-
-/** Name of an errno number (`ENOSYS`), or the number as text when it has none. */
-export function errnoName(n: number): string {
-  for (const [name, value] of Object.entries(constants.errno)) if (value === n) return name;
-  return String(n);
 }
 
 /** `kill-process|kill-thread|trap|errno[:N]|log|trace` → Action (errno defaults to EPERM). */
@@ -150,7 +144,7 @@ export function parseDefaultAction(text: string, flag = '--default-action'): Act
     case 'trace':
       return { kind: 'trace' };
     case 'errno':
-      return { kind: 'errno', errno: constants.errno.EPERM };
+      return { kind: 'errno', errno: errnoNumber('EPERM')! };
   }
   if (t.startsWith('errno:')) return { kind: 'errno', errno: parseErrno(text.trim().slice(6), flag) };
   throw expected(flag, ACTION_SPELLINGS, text);
@@ -160,7 +154,7 @@ export function parseDefaultAction(text: string, flag = '--default-action'): Act
 export function formatAction(action: Action): string {
   switch (action.kind) {
     case 'errno':
-      return `errno:${errnoName(action.errno)}`;
+      return `errno:${errnoText(action.errno)}`;
     case 'trap':
     case 'trace':
       return action.data ? `${action.kind}:${action.data}` : action.kind;
@@ -258,7 +252,7 @@ export function describeOptions(opts: GenerateOptions): Record<string, string> {
   };
   if (opts.runtime !== 'none') out.noNewPrivileges = String(opts.noNewPrivileges);
   if (opts.errnoOverrides.size)
-    out.errno = [...opts.errnoOverrides].map(([n, e]) => `${n}=${errnoName(e)}`).join(',');
+    out.errno = [...opts.errnoOverrides].map(([n, e]) => `${n}=${errnoText(e)}`).join(',');
   if (opts.arches) out.arches = opts.arches.join(',');
   if (opts.caps) out.caps = opts.caps.join(',');
   if (opts.kernel) out.kernel = opts.kernel;

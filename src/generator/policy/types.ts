@@ -1,6 +1,9 @@
 // The Policy IR: the one shape between every input (recordings, Docker/OCI JSON, raw BPF)
 // and every output (BPF, docker, oci, k8s, libseccomp C, systemd, …).
 import type { Arch } from '../../arch/index.js';
+import { type ActionKind, decodeReturn, returnValue } from '../../arch/seccomp.js';
+
+export type { ActionKind } from '../../arch/seccomp.js';
 
 /** A seccomp action. `data` fields are the low 16 bits of SECCOMP_RET_*. */
 export type Action =
@@ -12,8 +15,6 @@ export type Action =
   | { readonly kind: 'trace'; readonly data?: number }
   | { readonly kind: 'log' }
   | { readonly kind: 'allow' };
-
-export type ActionKind = Action['kind'];
 
 /** Comparison operators on a 64-bit syscall argument (unsigned). */
 export type Op = 'EQ' | 'NE' | 'LT' | 'LE' | 'GT' | 'GE' | 'MASKED_EQ';
@@ -66,52 +67,43 @@ export interface Policy {
 /** Numeric SECCOMP_RET_* value of an action (data in the low 16 bits). */
 export function actionValue(action: Action): number {
   switch (action.kind) {
-    case 'kill-process':
-      return 0x80000000;
-    case 'kill-thread':
-      return 0x00000000;
-    case 'trap':
-      return (0x00030000 | ((action.data ?? 0) & 0xffff)) >>> 0;
     case 'errno':
-      return (0x00050000 | (action.errno & 0xffff)) >>> 0;
-    case 'notify':
-      return 0x7fc00000;
+      return returnValue('errno', action.errno);
+    case 'trap':
     case 'trace':
-      return (0x7ff00000 | ((action.data ?? 0) & 0xffff)) >>> 0;
-    case 'log':
-      return 0x7ffc0000;
-    case 'allow':
-      return 0x7fff0000;
+      return returnValue(action.kind, action.data ?? 0);
+    default:
+      return returnValue(action.kind);
   }
 }
 
-/** Inverse of actionValue for the actions seccomp defines; undefined for others. */
+/** The Action of a return value and its data; undefined for values seccomp does not define. */
 export function actionFromValue(value: number): Action | undefined {
-  const v = value >>> 0;
-  const data = v & 0xffff;
-  switch ((v & 0xffff0000) >>> 0) {
-    case 0x80000000:
-      return { kind: 'kill-process' };
-    case 0x00000000:
-      return { kind: 'kill-thread' };
-    case 0x00030000:
-      return data ? { kind: 'trap', data } : { kind: 'trap' };
-    case 0x00050000:
-      return { kind: 'errno', errno: data };
-    case 0x7fc00000:
-      return { kind: 'notify' };
-    case 0x7ff00000:
-      return data ? { kind: 'trace', data } : { kind: 'trace' };
-    case 0x7ffc0000:
-      return { kind: 'log' };
-    case 0x7fff0000:
-      return { kind: 'allow' };
+  const decoded = decodeReturn(value);
+  if (!decoded) return undefined;
+  const { fact, data } = decoded;
+  return actionOf(fact.kind, data);
+}
+
+/** The Action of a kind and its 16 data bits (zero data on trap/trace is no data). */
+export function actionOf(kind: ActionKind, data = 0): Action {
+  switch (kind) {
+    case 'errno':
+      return { kind, errno: data };
+    case 'trap':
+    case 'trace':
+      return data ? { kind, data } : { kind };
     default:
-      return undefined;
+      return { kind };
   }
 }
 
 /** Structural equality of actions. */
 export function sameAction(a: Action, b: Action): boolean {
   return actionValue(a) === actionValue(b);
+}
+
+/** True for actions that let the syscall run (`log` allows and logs). */
+export function isPermissive(action: Action): boolean {
+  return action.kind === 'allow' || action.kind === 'log';
 }

@@ -1,6 +1,7 @@
 // Seccomp names for the disassembler: seccomp_data fields, AUDIT_ARCH tokens, syscalls, actions.
-import { constants } from 'node:os';
+import { errnoName } from '../../arch/errno.js';
 import { AUDIT_ARCH, archOf, syscallName } from '../../arch/index.js';
+import { decodeReturn } from '../../arch/seccomp.js';
 import type { Annotator, FlowFacts } from '../bpf/disasm.js';
 import { ARCH_OFFSET, IP_OFFSET, NR_OFFSET } from './data.js';
 
@@ -9,11 +10,6 @@ const ARCH_NAMES = new Map<number, string>([
   [AUDIT_ARCH.i386, 'ARCH_I386'],
   [AUDIT_ARCH.aarch64, 'ARCH_AARCH64'],
 ]);
-
-const ERRNO_NAMES = new Map<number, string>();
-for (const [name, value] of Object.entries(constants.errno)) {
-  if (!ERRNO_NAMES.has(value)) ERRNO_NAMES.set(value, name);
-}
 
 function wordName(offset: number): string | undefined {
   if (offset === NR_OFFSET) return 'sys_number';
@@ -38,30 +34,12 @@ function constantName(k: number, facts: FlowFacts): string | undefined {
 
 /** SECCOMP_RET_* name of a filter's return value, e.g. `ERRNO(1) EPERM`. */
 export function seccompReturnName(k: number): string {
-  const v = k >>> 0;
-  const data = v & 0xffff;
-  switch ((v & 0xffff0000) >>> 0) {
-    case 0x80000000:
-      return 'KILL_PROCESS';
-    case 0x00000000:
-      return 'KILL_THREAD';
-    case 0x00030000:
-      return `TRAP(${data})`;
-    case 0x00050000: {
-      const name = ERRNO_NAMES.get(data);
-      return name ? `ERRNO(${data}) ${name}` : `ERRNO(${data})`;
-    }
-    case 0x7fc00000:
-      return 'USER_NOTIF';
-    case 0x7ff00000:
-      return `TRACE(${data})`;
-    case 0x7ffc0000:
-      return 'LOG';
-    case 0x7fff0000:
-      return 'ALLOW';
-    default:
-      return `0x${v.toString(16).padStart(8, '0')}`;
-  }
+  const decoded = decodeReturn(k);
+  if (!decoded) return `0x${(k >>> 0).toString(16).padStart(8, '0')}`;
+  const { fact, data } = decoded;
+  if (fact.data === 'none') return fact.ret;
+  const name = fact.data === 'errno' ? errnoName(data) : undefined;
+  return name ? `${fact.ret}(${data}) ${name}` : `${fact.ret}(${data})`;
 }
 
 /** Names seccomp_data words, arch tokens, syscall numbers (by the arch known on the path) and actions. */

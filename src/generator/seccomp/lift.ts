@@ -1,5 +1,6 @@
 // A lossy lift of a raw filter back to the Policy IR (raw BPF as an input format).
 import { type Arch, syscallName } from '../../arch/index.js';
+import { permissiveness, returnValue } from '../../arch/seccomp.js';
 import type { Instruction } from '../bpf/types.js';
 import {
   type Action,
@@ -190,11 +191,11 @@ export function policyFromProgram(p: readonly Instruction[], arches: readonly Ar
         approximated.push(`${arch}:${syscall}`);
         const values = (leaves ?? []).map((l) => l.value).filter((v): v is number => v !== undefined);
         // Most permissive = highest SECCOMP_RET action value (ALLOW > LOG > TRACE > … > KILL).
-        const permissive = values.sort((a, b) => (b & 0xffff0000) - (a & 0xffff0000))[0];
+        const permissive = values.sort((a, b) => permissiveness(b) - permissiveness(a))[0];
         list.push({
           syscall,
           nr,
-          action: actionFromValue(permissive ?? 0x7fff0000) ?? { kind: 'allow' },
+          action: actionFromValue(permissive ?? returnValue('allow')) ?? { kind: 'allow' },
           conditions: [],
         });
       }

@@ -1,5 +1,6 @@
 // What a raw filter does per named syscall: for lint and diff of filters from anywhere.
 import { type Arch, syscallTable } from '../../arch/index.js';
+import { decodeReturn } from '../../arch/seccomp.js';
 import { ABS, ALU, type Instruction, JA, JMP, LD, MISC, RET, RET_A, TXA, W } from '../bpf/types.js';
 import type { Action } from '../policy/types.js';
 import { ARCH_OFFSET } from './data.js';
@@ -24,7 +25,8 @@ function checksArchFirst(p: readonly Instruction[]): boolean {
     const cls = insn.code & 0x07;
     if (cls === RET) {
       const v = insn.code === (RET | RET_A) ? undefined : insn.k;
-      const kill = v !== undefined && ((v & 0xffff0000) >>> 0 === 0x80000000 || (v & 0xffff0000) === 0);
+      const kind = v === undefined ? undefined : decodeReturn(v)?.fact.kind;
+      const kill = kind === 'kill-process' || kind === 'kill-thread';
       return checked || kill;
     }
     if (cls === JMP) {

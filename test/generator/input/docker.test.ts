@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { AUDIT_ARCH, syscallNumber } from '../../../src/arch/index.js';
 import { ProfilerError } from '../../../src/errors.js';
 import { parseDockerProfile } from '../../../src/generator/input/docker.js';
-import { parseJson } from '../../../src/generator/input/json.js';
 import { evaluatePolicy } from '../../../src/generator/policy/evaluate.js';
 import { DEFAULT_GENERATE_OPTIONS, type GenerateOptions } from '../../../src/generator/policy/options.js';
 import type { Policy } from '../../../src/generator/policy/types.js';
+import { parseJson } from '../../../src/util/json.js';
 import { MOBY_DEFAULT } from '../../support/fixtures.js';
 
 const MOBY = readFileSync(MOBY_DEFAULT, 'utf8');
