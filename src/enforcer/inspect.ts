@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { reachableArches } from '../arch/index.js';
 import { decodeProgram } from '../generator/bpf/encode.js';
+import { jumpConstants } from '../generator/bpf/types.js';
 import { runFilter } from '../generator/bpf/interpreter.js';
 import type { SyscallInput } from '../generator/policy/evaluate.js';
 import type { GenerateOptions } from '../generator/policy/options.js';
@@ -40,9 +41,7 @@ export async function lint(
   const program = decodeProgram(new Uint8Array(readFileSync(source)));
   const { checksArch } = summarizeProgram(program, reachableArches());
   // The lifted Policy loses argument rules: ask the program itself, probing with its own constants.
-  const constants = [
-    ...new Set(program.filter((i) => (i.code & 0x07) === 0x05).map((i) => BigInt(i.k >>> 0))),
-  ];
+  const constants = jumpConstants(program).map((k) => BigInt(k));
   const evaluate = (input: SyscallInput) =>
     actionFromValue(runFilter(program, seccompData(input))) ?? { kind: 'kill-process' as const };
   return lintPolicy(profile.policy, { checksArch, evaluate, constants });

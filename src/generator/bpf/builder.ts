@@ -4,6 +4,7 @@ import { ProfilerError } from '../../errors.js';
 import {
   ABS,
   ALU,
+  classOf,
   type Instruction,
   isConditionalJump,
   JA,
@@ -68,7 +69,7 @@ export class ProgramBuilder {
 
   /** A non-jump instruction. */
   stmt(code: number, k = 0): this {
-    if ((code & 0x07) === JMP) throw new Error('use jump() or goto() for jumps');
+    if (classOf(code) === JMP) throw new Error('use jump() or goto() for jumps');
     this.items.push({ code, k: k >>> 0 });
     return this;
   }
@@ -123,7 +124,7 @@ export class ProgramBuilder {
         flow(i + 1, a);
         continue;
       }
-      const cls = it.code & 0x07;
+      const cls = classOf(it.code);
       if (it.to !== undefined) flow(itemOf(i, it.to), a);
       else if (it.jt !== undefined && it.jf !== undefined) {
         flow(itemOf(i, it.jt), a);

@@ -1,13 +1,12 @@
 // A readable listing of a classic-BPF program, in the spirit of seccomp-tools and scmp_bpf_disasm.
-import { seccompAnnotator } from '../seccomp/annotate.js';
 import {
   ABS,
   ALU,
-  B,
-  H,
+  classOf,
   IMM,
   IND,
   type Instruction,
+  isTxa,
   JA,
   JEQ,
   JGE,
@@ -20,11 +19,17 @@ import {
   MEM,
   MISC,
   MSH,
+  modeOf,
+  NEG,
+  opOf,
   RET,
   RET_A,
+  returnOperand,
   ST,
   STX,
-  TXA,
+  sizeBytes,
+  usesX,
+  writesA,
   X,
 } from './types.js';
 
@@ -36,7 +41,7 @@ export interface FlowFacts {
   readonly known: ReadonlyMap<number, number>;
 }
 
-/** Names for a domain (seccomp's is in src/generator/seccomp/annotate.ts). */
+/** Names for a domain (seccomp's is in src/generator/seccomp/annotate.ts); the toolkit knows none. */
 export interface Annotator {
   /** Name of the word at `offset` of the input, e.g. `sys_number`. */
   wordName?(offset: number): string | undefined;
@@ -80,16 +85,16 @@ export function flowFacts(p: readonly Instruction[]): (FlowFacts | undefined)[] 
   p.forEach((insn, pc) => {
     const f = facts[pc];
     if (f === undefined) return; // unreachable
-    const cls = insn.code & 0x07;
+    const cls = classOf(insn.code);
     if (cls === RET) return;
     if (cls === JMP) {
-      const op = insn.code & 0xf0;
+      const op = opOf(insn.code);
       if (op === JA) {
         flow(pc + 1 + insn.k, f);
         return;
       }
       let onTrue = f;
-      if (op === JEQ && (insn.code & X) === 0 && f.aFrom !== undefined) {
+      if (op === JEQ && !usesX(insn.code) && f.aFrom !== undefined) {
         const known = new Map(f.known);
         known.set(f.aFrom, insn.k);
         onTrue = { aFrom: f.aFrom, known };
@@ -102,20 +107,19 @@ export function flowFacts(p: readonly Instruction[]): (FlowFacts | undefined)[] 
       flow(pc + 1, { aFrom: insn.k, known: f.known });
       return;
     }
-    const changesA = cls === LD || cls === ALU || (cls === MISC && (insn.code & 0xf8) === TXA);
-    flow(pc + 1, changesA ? { known: f.known } : f);
+    flow(pc + 1, writesA(insn.code) ? { known: f.known } : f);
   });
   return facts;
 }
 
 function operand(insn: Instruction, facts: FlowFacts | undefined, ann: Annotator): string {
-  if ((insn.code & X) !== 0) return 'X';
+  if (usesX(insn.code)) return 'X';
   const name = facts ? ann.constantName?.(insn.k, facts) : undefined;
   return name ?? hex(insn.k, 0);
 }
 
 function describeJump(pc: number, insn: Instruction, facts: FlowFacts | undefined, ann: Annotator): string {
-  const op = insn.code & 0xf0;
+  const op = opOf(insn.code);
   const target = (off: number): string => line(pc + 1 + off);
   if (op === JA) return `goto ${target(insn.k)}`;
   const rhs = operand(insn, facts, ann);
@@ -136,13 +140,13 @@ function describeJump(pc: number, insn: Instruction, facts: FlowFacts | undefine
 
 function describe(pc: number, insn: Instruction, facts: FlowFacts | undefined, ann: Annotator): string {
   const { code, k } = insn;
-  const size = (code & 0x18) === B ? 1 : (code & 0x18) === H ? 2 : 4;
+  const size = sizeBytes(code);
   const width = size === 4 ? '' : size === 2 ? '(u16)' : '(u8)';
-  switch (code & 0x07) {
+  switch (classOf(code)) {
     case LD:
     case LDX: {
-      const reg = (code & 0x07) === LDX ? 'X' : 'A';
-      switch (code & 0xe0) {
+      const reg = classOf(code) === LDX ? 'X' : 'A';
+      switch (modeOf(code)) {
         case IMM:
           return `${reg} = ${hex(k, 0)}`;
         case ABS:
@@ -163,16 +167,16 @@ function describe(pc: number, insn: Instruction, facts: FlowFacts | undefined, a
     case STX:
       return `M[${k}] = X`;
     case ALU: {
-      if ((code & 0xf0) === 0x80) return 'A = -A';
-      return `A ${ALU_OPS[code & 0xf0] ?? '?='} ${(code & X) !== 0 ? 'X' : hex(k, 0)}`;
+      if (opOf(code) === NEG) return 'A = -A';
+      return `A ${ALU_OPS[opOf(code)] ?? '?='} ${usesX(code) ? 'X' : hex(k, 0)}`;
     }
     case JMP:
       return describeJump(pc, insn, facts, ann);
     case RET:
-      if ((code & 0x18) === RET_A) return 'return A';
+      if (returnOperand(code) === RET_A) return 'return A';
       return `return ${ann.returnName?.(k) ?? hex(k)}`;
     case MISC:
-      return (code & 0xf8) === TXA ? 'A = X' : 'X = A';
+      return isTxa(code) ? 'A = X' : 'X = A';
   }
   return '?';
 }
@@ -186,9 +190,4 @@ export function formatProgram(p: readonly Instruction[], annotator: Annotator = 
     rows.push(` ${line(pc)}: ${raw}  ${describe(pc, insn, facts[pc], annotator)}`);
   });
   return `${rows.join('\n')}\n`;
-}
-
-/** The listing of `p`; with `seccomp`, words, arches, syscalls and actions are named. */
-export function disassemble(p: readonly Instruction[], opts: { seccomp?: boolean } = {}): string {
-  return formatProgram(p, opts.seccomp ? seccompAnnotator : {});
 }

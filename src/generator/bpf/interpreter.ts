@@ -5,12 +5,12 @@ import {
   ADD,
   ALU,
   AND,
-  B,
+  classOf,
   DIV,
-  H,
   IMM,
   IND,
   type Instruction,
+  isTxa,
   JA,
   JEQ,
   JGE,
@@ -27,14 +27,19 @@ import {
   MOD,
   MSH,
   MUL,
+  modeOf,
   NEG,
   OR,
+  opOf,
   RET,
+  RET_A,
   RSH,
+  returnOperand,
   ST,
   STX,
   SUB,
-  TXA,
+  sizeBytes,
+  usesX,
   X,
   XOR,
 } from './types.js';
@@ -80,12 +85,12 @@ export function runFilter(p: readonly Instruction[], data: Uint8Array, opts: Run
     executed++;
     pc++;
     const { code, k } = insn;
-    switch (code & 0x07) {
+    switch (classOf(code)) {
       case LD:
       case LDX: {
-        const isX = (code & 0x07) === LDX;
-        const mode = code & 0xe0;
-        const size = (code & 0x18) === B ? 1 : (code & 0x18) === H ? 2 : 4;
+        const isX = classOf(code) === LDX;
+        const mode = modeOf(code);
+        const size = sizeBytes(code);
         let v: number | undefined;
         if (mode === IMM) v = k;
         else if (mode === LEN) v = data.byteLength;
@@ -108,8 +113,8 @@ export function runFilter(p: readonly Instruction[], data: Uint8Array, opts: Run
         mem[k & 15] = x;
         break;
       case ALU: {
-        const src = (code & X) !== 0 ? x : k;
-        switch (code & 0xf0) {
+        const src = usesX(code) ? x : k;
+        switch (opOf(code)) {
           case ADD:
             a = (a + src) >>> 0;
             break;
@@ -151,12 +156,12 @@ export function runFilter(p: readonly Instruction[], data: Uint8Array, opts: Run
         break;
       }
       case JMP: {
-        const op = code & 0xf0;
+        const op = opOf(code);
         if (op === JA) {
           pc += k;
           break;
         }
-        const src = (code & X) !== 0 ? x : k;
+        const src = usesX(code) ? x : k;
         let taken: boolean;
         if (op === JEQ) taken = a === src;
         else if (op === JGT) taken = a > src;
@@ -167,11 +172,11 @@ export function runFilter(p: readonly Instruction[], data: Uint8Array, opts: Run
         break;
       }
       case RET: {
-        const src = code & 0x18;
-        return finish(src === 0x10 ? a : src === X ? x : k);
+        const src = returnOperand(code);
+        return finish(src === RET_A ? a : src === X ? x : k);
       }
       case MISC:
-        if ((code & 0xf8) === TXA) a = x;
+        if (isTxa(code)) a = x;
         else x = a;
         break;
       default:

@@ -66,14 +66,64 @@ export const RET_A = 0x10;
 export const TAX = 0x00;
 export const TXA = 0x80;
 
-/** Instruction class of an opcode. */
+// Decoding an opcode: the only place that knows where its fields sit. Compare the results with the
+// constants above (e.g. `classOf(code) === JMP && opOf(code) === JEQ`).
+
+/** Instruction class: LD, LDX, ST, STX, ALU, JMP, RET or MISC. */
 export function classOf(code: number): number {
   return code & 0x07;
 }
 
+/** Load size: W, H or B. */
+export function sizeOf(code: number): number {
+  return code & 0x18;
+}
+
+/** Load size in bytes. */
+export function sizeBytes(code: number): 1 | 2 | 4 {
+  const size = sizeOf(code);
+  return size === B ? 1 : size === H ? 2 : 4;
+}
+
+/** Load mode: IMM, ABS, IND, MEM, LEN or MSH. */
+export function modeOf(code: number): number {
+  return code & 0xe0;
+}
+
+/** ALU operation (ADD…XOR, NEG) or jump test (JA, JEQ, JGT, JGE, JSET). */
+export function opOf(code: number): number {
+  return code & 0xf0;
+}
+
+/** True when an ALU or jump instruction takes X as its operand, false for the constant K. */
+export function usesX(code: number): boolean {
+  return (code & X) !== 0;
+}
+
+/** What a RET returns: K, RET_A (A) or X. */
+export function returnOperand(code: number): number {
+  return code & 0x18;
+}
+
+/** True for MISC|TXA (A = X), false for MISC|TAX (X = A). */
+export function isTxa(code: number): boolean {
+  return (code & 0xf8) === TXA;
+}
+
 /** True for the conditional jumps (JEQ/JGT/JGE/JSET with K or X operand). */
 export function isConditionalJump(code: number): boolean {
-  return classOf(code) === JMP && (code & 0xf0) !== JA;
+  return classOf(code) === JMP && opOf(code) !== JA;
+}
+
+/** True for instructions that write A: loads into A, ALU operations and TXA. */
+export function writesA(code: number): boolean {
+  const cls = classOf(code);
+  return cls === LD || cls === ALU || (cls === MISC && isTxa(code));
+}
+
+/** The constants a program compares A or X with (the K of its conditional jumps), deduplicated. */
+export function jumpConstants(p: readonly Instruction[]): number[] {
+  return [...new Set(p.filter((i) => isConditionalJump(i.code) && !usesX(i.code)).map((i) => i.k >>> 0))];
 }
 
 /** A non-jump instruction. */

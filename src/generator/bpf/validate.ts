@@ -6,6 +6,7 @@ import {
   ALU,
   AND,
   B,
+  classOf,
   DIV,
   H,
   IMM,
@@ -90,7 +91,7 @@ export function programProblem(p: readonly Instruction[]): string | undefined {
     const left = p.length - pc - 1;
     if (code === (JMP | JA)) {
       if (k >= left) return `${at} jumps past the end`;
-    } else if ((code & 0x07) === JMP) {
+    } else if (classOf(code) === JMP) {
       if (jt >= left || jf >= left) return `${at} jumps past the end`;
     }
   }

@@ -1,11 +1,12 @@
 // `disasm`: a readable listing of the compiled filter (in the spirit of scmp_bpf_disasm/seccomp-tools).
-import { disassemble } from '../bpf/disasm.js';
+
 import type { Policy } from '../policy/types.js';
 import { compilePolicy } from '../seccomp/compile.js';
+import { disassembleSeccomp } from '../seccomp/disasm.js';
 import { provenanceComment } from './provenance.js';
 
 export function emitDisasm(policy: Policy): string {
   const program = compilePolicy(policy);
-  const listing = disassemble(program, { seccomp: true });
+  const listing = disassembleSeccomp(program);
   return `${provenanceComment(policy, ';')}\n; ${program.length} instructions\n${listing.endsWith('\n') ? listing : `${listing}\n`}`;
 }

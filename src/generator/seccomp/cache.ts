@@ -1,5 +1,20 @@
 // The kernel's seccomp action cache (Linux >= 5.11, kernel/seccomp.c: seccomp_is_const_allow).
-import { ABS, ALU, AND, type Instruction, JA, JEQ, JGE, JGT, JMP, JSET, LD, RET, W } from '../bpf/types.js';
+import {
+  ABS,
+  ALU,
+  AND,
+  type Instruction,
+  JA,
+  JEQ,
+  JGE,
+  JGT,
+  JMP,
+  JSET,
+  LD,
+  opOf,
+  RET,
+  W,
+} from '../bpf/types.js';
 import { ARCH_OFFSET, NR_OFFSET } from './data.js';
 
 /**
@@ -29,7 +44,7 @@ export function constantResult(p: readonly Instruction[], auditArch: number, nr:
       code === (JMP | JGT) ||
       code === (JMP | JSET)
     ) {
-      const op = code & 0xf0;
+      const op = opOf(code);
       const taken = op === JEQ ? a === k : op === JGE ? a >= k : op === JGT ? a > k : (a & k) !== 0;
       pc += taken ? insn.jt : insn.jf;
     } else if (code === (ALU | AND)) {

@@ -5,8 +5,10 @@ import {
   ABS,
   ALU,
   AND,
+  classOf,
   IMM,
   type Instruction,
+  isTxa,
   JA,
   JEQ,
   JGE,
@@ -18,11 +20,14 @@ import {
   MEM,
   MEM_WORDS,
   MISC,
+  modeOf,
+  opOf,
   RET,
   RET_A,
+  returnOperand,
   ST,
   STX,
-  TXA,
+  usesX,
   W,
   X,
 } from '../bpf/types.js';
@@ -82,10 +87,10 @@ export function explore(p: readonly Instruction[], known: ReadonlyMap<number, nu
       const insn = p[pc];
       if (insn === undefined) return false;
       const { code, k } = insn;
-      const cls = code & 0x07;
+      const cls = classOf(code);
       if (cls === RET) {
         if (++paths > MAX_PATHS) return false;
-        const value = (code & 0x18) === RET_A ? (a.kind === 'const' ? a.v : undefined) : k;
+        const value = returnOperand(code) === RET_A ? (a.kind === 'const' ? a.v : undefined) : k;
         leaves.push({ value, facts, exact });
         return true;
       }
@@ -95,8 +100,8 @@ export function explore(p: readonly Instruction[], known: ReadonlyMap<number, nu
         if (code === (LD | W | ABS)) {
           const c = known.get(k);
           v = c !== undefined ? { kind: 'const', v: c } : { kind: 'word', off: k, mask: U32 };
-        } else if ((code & 0xe0) === IMM) v = { kind: 'const', v: k };
-        else if ((code & 0xe0) === MEM) v = mem[k] ?? { kind: 'unknown' };
+        } else if (modeOf(code) === IMM) v = { kind: 'const', v: k };
+        else if (modeOf(code) === MEM) v = mem[k] ?? { kind: 'unknown' };
         if (cls === LD) a = v;
         else x = v;
       } else if (cls === ST || cls === STX) {
@@ -104,24 +109,24 @@ export function explore(p: readonly Instruction[], known: ReadonlyMap<number, nu
         copy[k] = cls === ST ? a : x;
         mem = copy;
       } else if (cls === MISC) {
-        if ((code & 0xf8) === TXA) a = x;
+        if (isTxa(code)) a = x;
         else x = a;
       } else if (cls === ALU) {
-        const src: Sym = (code & X) !== 0 ? x : { kind: 'const', v: k };
-        if ((code & 0xf0) === AND && src.kind === 'const' && a.kind === 'word') {
+        const src: Sym = usesX(code) ? x : { kind: 'const', v: k };
+        if (opOf(code) === AND && src.kind === 'const' && a.kind === 'word') {
           a = { kind: 'word', off: a.off, mask: (a.mask & src.v) >>> 0 };
-        } else if ((code & 0xf0) === AND && src.kind === 'const' && a.kind === 'const') {
+        } else if (opOf(code) === AND && src.kind === 'const' && a.kind === 'const') {
           a = { kind: 'const', v: (a.v & src.v) >>> 0 };
         } else {
           a = { kind: 'unknown' };
         }
       } else if (cls === JMP) {
-        const op = code & 0xf0;
+        const op = opOf(code);
         if (op === JA) {
           pc += k;
           continue;
         }
-        const src: Sym = (code & X) !== 0 ? x : { kind: 'const', v: k };
+        const src: Sym = usesX(code) ? x : { kind: 'const', v: k };
         if (a.kind === 'const' && src.kind === 'const') {
           const av = a.v;
           const sv = src.v;

@@ -1,7 +1,7 @@
 // What a raw filter does per named syscall: for lint and diff of filters from anywhere.
 import { type Arch, syscallTable } from '../../arch/index.js';
 import { decodeReturn } from '../../arch/seccomp.js';
-import { ABS, ALU, type Instruction, JA, JMP, LD, MISC, RET, RET_A, TXA, W } from '../bpf/types.js';
+import { ABS, classOf, type Instruction, JA, JMP, LD, opOf, RET, RET_A, W, writesA } from '../bpf/types.js';
 import type { Action } from '../policy/types.js';
 import { ARCH_OFFSET } from './data.js';
 import { explore, knownWords, outcomeOf } from './explore.js';
@@ -22,7 +22,7 @@ function checksArchFirst(p: readonly Instruction[]): boolean {
     seen.add(key);
     const insn = p[pc];
     if (insn === undefined) return true;
-    const cls = insn.code & 0x07;
+    const cls = classOf(insn.code);
     if (cls === RET) {
       const v = insn.code === (RET | RET_A) ? undefined : insn.k;
       const kind = v === undefined ? undefined : decodeReturn(v)?.fact.kind;
@@ -30,13 +30,13 @@ function checksArchFirst(p: readonly Instruction[]): boolean {
       return checked || kill;
     }
     if (cls === JMP) {
-      if ((insn.code & 0xf0) === JA) return walk(pc + 1 + insn.k, aIsArch, checked);
+      if (opOf(insn.code) === JA) return walk(pc + 1 + insn.k, aIsArch, checked);
       const c = checked || aIsArch;
       return walk(pc + 1 + insn.jt, aIsArch, c) && walk(pc + 1 + insn.jf, aIsArch, c);
     }
     let a = aIsArch;
     if (insn.code === (LD | W | ABS)) a = insn.k === ARCH_OFFSET;
-    else if (cls === LD || cls === ALU || (cls === MISC && (insn.code & 0xf8) === TXA)) a = false;
+    else if (writesA(insn.code)) a = false;
     return walk(pc + 1, a, checked);
   };
   return walk(0, false, false);

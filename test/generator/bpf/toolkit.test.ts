@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ProfilerError } from '../../../src/errors.js';
 import { ProgramBuilder } from '../../../src/generator/bpf/builder.js';
-import { disassemble, formatProgram } from '../../../src/generator/bpf/disasm.js';
+import { formatProgram } from '../../../src/generator/bpf/disasm.js';
 import { decodeProgram, encodeProgram } from '../../../src/generator/bpf/encode.js';
 import { runFilter } from '../../../src/generator/bpf/interpreter.js';
 import {
@@ -319,28 +319,6 @@ describe('disassembler', () => {
         '',
       ].join('\n'),
     );
-  });
-
-  it('names seccomp fields, arches, syscalls and actions', () => {
-    const text = disassemble(
-      [
-        stmt(LD | W | ABS, 4),
-        jump(JMP | JEQ | K, 0xc000003e, 0, 4),
-        stmt(LD | W | ABS, 0),
-        jump(JMP | JEQ | K, 59, 1, 0),
-        stmt(RET | K, 0x50001),
-        stmt(RET | K, 0x7fff0000),
-        stmt(RET | K, 0x80000000),
-      ],
-      { seccomp: true },
-    );
-    expect(text).toContain('A = arch');
-    expect(text).toContain('if (A != ARCH_X86_64) goto 0006');
-    expect(text).toContain('A = sys_number');
-    expect(text).toContain('if (A == execve) goto 0005');
-    expect(text).toContain('return ERRNO(1) EPERM');
-    expect(text).toContain('return ALLOW');
-    expect(text).toContain('return KILL_PROCESS');
   });
 });
 

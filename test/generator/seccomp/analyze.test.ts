@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Arch, AUDIT_ARCH, syscallName, syscallNumber, syscallTable } from '../../../src/arch/index.js';
-import { disassemble } from '../../../src/generator/bpf/disasm.js';
 import { decodeProgram, encodeProgram } from '../../../src/generator/bpf/encode.js';
 import { runFilter } from '../../../src/generator/bpf/interpreter.js';
 import {
@@ -25,6 +24,7 @@ import {
 } from '../../../src/generator/seccomp/analyze.js';
 import { compilePolicy } from '../../../src/generator/seccomp/compile.js';
 import { seccompData } from '../../../src/generator/seccomp/data.js';
+import { disassembleSeccomp } from '../../../src/generator/seccomp/disasm.js';
 import { needs } from '../../support/host.js';
 import { compileWithLibseccomp } from '../../support/libseccomp.js';
 import { INTERESTING, mobyPolicy, policyArb, poolOf } from './policies.js';
@@ -168,7 +168,7 @@ describe('disassembly of a compiled filter', () => {
         ],
       },
     };
-    expect(disassemble(compilePolicy(policy), { seccomp: true })).toMatchInlineSnapshot(`
+    expect(disassembleSeccomp(compilePolicy(policy))).toMatchInlineSnapshot(`
       " line  CODE  JT   JF      K
       =================================
        0000: 0x20 0x00 0x00 0x00000004  A = arch
