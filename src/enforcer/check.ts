@@ -6,8 +6,8 @@ import { EXIT, ProfilerError } from '../errors.js';
 import type { GenerateOptions } from '../generator/policy/options.js';
 import { exitCodeOf, prepareTrace, type TraceOptions, type TraceOutcome } from '../tracer/index.js';
 import { assertWritable } from '../util/atomic-write.js';
-import { type ProfileSummary, runWouldBlock, summarize } from './enforce.js';
 import { loadProfile, writeWidenedProfile } from './profile.js';
+import { type ProfileSummary, runWouldBlock, summarize } from './run.js';
 import type { Violation } from './violations.js';
 
 export interface CheckOptions {

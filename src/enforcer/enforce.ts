@@ -1,22 +1,11 @@
 // `enforce`: run a workload under a profile's real filter and name every violation.
-import { resolve } from 'node:path';
 import { ProfilerError } from '../errors.js';
-import { encodeProgram } from '../generator/bpf/encode.js';
 import type { GenerateOptions } from '../generator/policy/options.js';
-import type { Policy } from '../generator/policy/types.js';
-import { compilePolicy } from '../generator/seccomp/compile.js';
-import {
-  exitCodeOf,
-  prepareTrace,
-  type TraceOptions,
-  type TraceOutcome,
-  type TraceResult,
-  trace,
-} from '../tracer/index.js';
+import { exitCodeOf, prepareTrace, type TraceOptions, type TraceOutcome, trace } from '../tracer/index.js';
 import { assertWritable } from '../util/atomic-write.js';
-import { describeAction } from './describe.js';
-import { enforcingPolicy, tracingPolicy } from './filters.js';
-import { type LoadedProfile, loadProfile, writeWidenedProfile } from './profile.js';
+import { enforcingFilter } from './filters.js';
+import { loadProfile, writeWidenedProfile } from './profile.js';
+import { type ProfileSummary, runWouldBlock, summarize, workloadOf } from './run.js';
 import { type Violation, violationsFromEvents, violationsFromRecording } from './violations.js';
 
 /** What to run and under which profile. */
@@ -42,13 +31,6 @@ export interface EnforceOptions {
   readonly thread?: TraceOptions['thread'];
 }
 
-/** Where the profile came from and what it does by default. */
-export interface ProfileSummary {
-  readonly path: string;
-  readonly kind: LoadedProfile['kind'];
-  readonly defaultAction: string;
-}
-
 export interface EnforceResult {
   readonly mode: 'enforce' | 'complain';
   readonly profile: ProfileSummary;
@@ -61,67 +43,6 @@ export interface EnforceResult {
   readonly violations: readonly Violation[];
   /** Set when `fix` was given and written. */
   readonly fixed?: string;
-}
-
-/** The command to run: the caller's, or the one the profile remembers (with its cwd). */
-export function workloadOf(
-  profile: LoadedProfile,
-  command: readonly string[] | undefined,
-  cwd: string | undefined,
-): { command: readonly string[]; cwd: string } {
-  if (command && command.length > 0) return { command, cwd: resolve(cwd ?? process.cwd()) };
-  if (profile.command && profile.command.length > 0) {
-    return { command: profile.command, cwd: resolve(cwd ?? profile.cwd ?? process.cwd()) };
-  }
-  throw new ProfilerError(
-    'USAGE',
-    `no command given and ${profile.path} does not record one: pass it after \`--\``,
-  );
-}
-
-export function summarize(profile: LoadedProfile): ProfileSummary {
-  return {
-    path: profile.path,
-    kind: profile.kind,
-    defaultAction: describeAction(profile.policy.defaultAction),
-  };
-}
-
-/** The raw filter bytes for `policy`, compiled by the generator's compiler. */
-export function filterBytes(policy: Policy): Uint8Array {
-  return encodeProgram(compilePolicy(policy));
-}
-
-/**
- * Runs `argv` with the profile's allowances in-kernel and everything it would block traced and let
- * through (tracingPolicy): the run complain mode and `check` share. Returns the trace and, deduplicated,
- * what would have been blocked.
- */
-export async function runWouldBlock(
-  profile: LoadedProfile,
-  run: {
-    argv: readonly string[];
-    cwd: string;
-    env?: NodeJS.ProcessEnv;
-    signal?: AbortSignal;
-    thread?: TraceOptions['thread'];
-  },
-): Promise<{ result: TraceResult; violations: Violation[] }> {
-  const result = await trace({
-    argv: run.argv,
-    cwd: run.cwd,
-    env: run.env,
-    filter: filterBytes(tracingPolicy(profile.policy)),
-    onTraceStop: 'continue',
-    pin: false,
-    signal: run.signal,
-    thread: run.thread,
-  });
-  const violations = [
-    ...violationsFromEvents(result.filterEvents),
-    ...violationsFromRecording(result.recording, 'would-block'),
-  ];
-  return { result, violations };
 }
 
 /**
@@ -171,8 +92,7 @@ export async function enforce(options: EnforceOptions): Promise<EnforceResult> {
     };
   }
 
-  const { policy, errno } = enforcingPolicy(profile.policy);
-  const filter = filterBytes(policy);
+  const { filter, errno } = enforcingFilter(profile);
   const result = await trace({
     argv: command,
     cwd,

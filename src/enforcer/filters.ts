@@ -1,6 +1,17 @@
-// The policies the enforcer actually installs, derived from the profile's policy.
+// The filters the enforcer actually installs, derived from a profile: its policy compiled, or a raw
+// filter's own program with only its return values rewritten (never a recompiled lift of it).
 import { nativeArch, reachableArches } from '../arch/index.js';
-import type { Action, Policy, Rule } from '../generator/policy/types.js';
+import { encodeProgram } from '../generator/bpf/encode.js';
+import {
+  type Action,
+  actionFromValue,
+  actionValue,
+  type Policy,
+  type Rule,
+} from '../generator/policy/types.js';
+import { compilePolicy } from '../generator/seccomp/compile.js';
+import { mapReturns } from '../generator/seccomp/rewrite.js';
+import type { LoadedProfile } from './profile.js';
 
 const TRACE: Action = { kind: 'trace' };
 
@@ -24,11 +35,41 @@ export function tracingPolicy(policy: Policy): Policy {
 }
 
 /**
- * What `enforce` installs. The real filter, except that an errno default becomes RET_TRACE and the
- * tracer answers each stop with that same errno: the workload sees exactly what the profile would
- * give it, and we learn which syscalls were refused. Per-syscall errno rules stay in-kernel.
+ * What complain mode and `check` install: tracingPolicy compiled, or for a raw filter its own
+ * program with the same outcomes (blocking returns, and its default errno) returning RET_TRACE.
  */
-export function enforcingPolicy(policy: Policy): { policy: Policy; errno?: number } {
-  if (policy.defaultAction.kind !== 'errno') return { policy };
-  return { policy: { ...policy, defaultAction: TRACE }, errno: policy.defaultAction.errno };
+export function tracingFilter(profile: LoadedProfile): Uint8Array {
+  if (!profile.program) return encodeProgram(compilePolicy(tracingPolicy(profile.policy)));
+  const defaultValue = actionValue(profile.policy.defaultAction);
+  const trace = actionValue(TRACE);
+  return encodeProgram(
+    mapReturns(profile.program, (v) => {
+      const action = actionFromValue(v);
+      return v === defaultValue || (action !== undefined && blocks(action)) ? trace : v;
+    }),
+  );
+}
+
+/**
+ * What `enforce` installs, and the errno the tracer answers each RET_TRACE stop with. The real
+ * filter, except that an errno default becomes RET_TRACE answered with that same errno: the workload
+ * sees exactly what the profile would give it, and we learn which syscalls were refused. Per-syscall
+ * errno rules stay in-kernel. A raw filter without an errno default is installed byte for byte.
+ */
+export function enforcingFilter(profile: LoadedProfile): { filter: Uint8Array; errno?: number } {
+  const def = profile.policy.defaultAction;
+  if (profile.program) {
+    if (def.kind !== 'errno') return { filter: encodeProgram(profile.program) };
+    const defaultValue = actionValue(def);
+    const trace = actionValue(TRACE);
+    return {
+      filter: encodeProgram(mapReturns(profile.program, (v) => (v === defaultValue ? trace : v))),
+      errno: def.errno,
+    };
+  }
+  if (def.kind !== 'errno') return { filter: encodeProgram(compilePolicy(profile.policy)) };
+  return {
+    filter: encodeProgram(compilePolicy({ ...profile.policy, defaultAction: TRACE })),
+    errno: def.errno,
+  };
 }

@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { reachableArches } from '../arch/index.js';
 import { decodeProgram } from '../generator/bpf/encode.js';
-import { jumpConstants } from '../generator/bpf/types.js';
 import { runFilter } from '../generator/bpf/interpreter.js';
+import { jumpConstants } from '../generator/bpf/types.js';
 import type { SyscallInput } from '../generator/policy/evaluate.js';
 import type { GenerateOptions } from '../generator/policy/options.js';
 import type { Policy } from '../generator/policy/types.js';

@@ -4,6 +4,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { type Arch, nativeArch } from '../arch/index.js';
 import { ProfilerError } from '../errors.js';
+import { encodeProgram } from '../generator/bpf/encode.js';
+import type { ValidatedProgram } from '../generator/bpf/types.js';
 import { loadInput } from '../generator/input/load.js';
 import { policyFromRecordings } from '../generator/policy/from-recordings.js';
 import { DEFAULT_GENERATE_OPTIONS, type GenerateOptions } from '../generator/policy/options.js';
@@ -21,6 +23,8 @@ export interface LoadedProfile {
   readonly kind: ProfileKind;
   readonly policy: Policy;
   readonly recording?: Recording;
+  /** For a raw filter: the program itself, which enforce, complain and check run as it is. */
+  readonly program?: ValidatedProgram;
   /** The command and cwd the profile was made from, if it says. */
   readonly command?: readonly string[];
   readonly cwd?: string;
@@ -59,7 +63,15 @@ export function readProfile(path: string, options: Partial<GenerateOptions> = {}
           command: input.recording.runs[0]?.command,
           cwd: input.recording.runs[0]?.cwd,
         }
-      : { path, kind: input.kind, policy: input.policy, command: input.meta?.command, cwd: input.meta?.cwd };
+      : input.kind === 'bpf'
+        ? { path, kind: 'bpf', policy: input.policy, program: input.program }
+        : {
+            path,
+            kind: input.kind,
+            policy: input.policy,
+            command: input.meta?.command,
+            cwd: input.meta?.cwd,
+          };
   return loaded;
 }
 
@@ -141,9 +153,9 @@ export async function writeWidenedProfile(
     writeFileAtomic(out, `${JSON.stringify(merged, null, 2)}\n`);
     return;
   }
-  if (profile.kind === 'bpf') {
-    const { widenProgram } = await import('./widen-bpf.js');
-    writeFileAtomic(out, widenProgram(new Uint8Array(readFileSync(profile.path)), seen, options));
+  if (profile.program) {
+    const { widenProgram } = await import('../generator/seccomp/rewrite.js');
+    writeFileAtomic(out, encodeProgram(widenProgram(profile.program, allowancesFor(seen, options))));
     return;
   }
   const { emitPolicy } = await import('../generator/emit/index.js');

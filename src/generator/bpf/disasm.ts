@@ -30,7 +30,6 @@ import {
   sizeBytes,
   usesX,
   writesA,
-  X,
 } from './types.js';
 
 /** What the disassembler knows at an instruction: where A came from, which loaded words are known. */

@@ -8,6 +8,7 @@ import { looksLikeRecording, type Recording } from '../../recording/schema.js';
 import { parseJson } from '../../util/json.js';
 import { TOOL_NAME, TOOL_VERSION } from '../../version.js';
 import { decodeProgram } from '../bpf/encode.js';
+import type { ValidatedProgram } from '../bpf/types.js';
 import { policyFromRecordings } from '../policy/from-recordings.js';
 import { describeOptions, type GenerateOptions } from '../policy/options.js';
 import { runtimeSyscalls } from '../policy/runtime.js';
@@ -21,7 +22,9 @@ export type InputKind = 'recording' | 'docker' | 'oci' | 'bpf';
 
 export type LoadedInput =
   | { kind: 'recording'; recording: Recording }
-  | { kind: 'docker' | 'oci' | 'bpf'; policy: Policy; meta?: { command?: string[]; cwd?: string } };
+  | { kind: 'docker' | 'oci'; policy: Policy; meta?: { command?: string[]; cwd?: string } }
+  /** A raw filter: the program itself, and its lift (exact where summarizeProgram says so). */
+  | { kind: 'bpf'; policy: Policy; program: ValidatedProgram; meta?: undefined };
 
 function readBytes(path: string): Buffer {
   try {
@@ -79,7 +82,7 @@ export function loadInput(path: string, opts: GenerateOptions): LoadedInput {
       `${path}: not a recording, Docker/OCI profile (JSON) or raw BPF filter (a multiple of 8 bytes)`,
     );
   const program = decodeProgram(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length));
-  return { kind: 'bpf', policy: policyFromProgram(program, opts.arches ?? reachableArches()) };
+  return { kind: 'bpf', policy: policyFromProgram(program, opts.arches ?? reachableArches()), program };
 }
 
 function metaOf(doc: object, path: string, opts: GenerateOptions): ProfileMeta | undefined {

@@ -29,7 +29,6 @@ import {
   STX,
   usesX,
   W,
-  X,
 } from '../bpf/types.js';
 import { type Action, actionFromValue } from '../policy/types.js';
 import { ARCH_OFFSET, NR_OFFSET } from './data.js';
