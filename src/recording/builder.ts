@@ -1,10 +1,10 @@
 // Turns the tracer's raw counters into a Recording (the JSON documented in docs/recording.md).
 import { machine, release } from 'node:os';
 import { ARCHES, type Arch, describeSyscall } from '../arch/index.js';
-import type { RawTrace, TraceOutcome } from '../tracer/protocol.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { RECORDING_FORMAT, RECORDING_VERSION } from './format.js';
 import type { Recording, RunExit } from './schema.js';
+import type { RawTrace, TraceOutcome } from './trace.js';
 
 /** Provenance of one traced run. */
 export interface RunInfo {

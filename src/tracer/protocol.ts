@@ -1,5 +1,7 @@
 // What crosses the boundary between trace() on the main thread and the tracing worker thread.
-import type { Arch } from '../arch/index.js';
+import type { FilterEvent, RawTrace, TraceOutcome } from '../recording/trace.js';
+
+export type { FilterEvent, RawTrace, TraceOutcome } from '../recording/trace.js';
 
 /** Input of the worker (structured-cloned). */
 export interface WorkerInput {
@@ -27,42 +29,6 @@ export const SHARED_PROCESSES = 2;
 export const SHARED_PINNED = 3;
 export const SHARED_SLOTS = 8;
 export const SHARED_CAPACITY = SHARED_SLOTS + 32768;
-
-/** A syscall the filter acted on in-kernel (kill, or trap that raised SIGSYS). */
-export interface FilterEvent {
-  readonly kind: 'killed' | 'trapped';
-  /** Process id (thread-group id) of the caller. */
-  readonly pid: number;
-  readonly executable: string;
-  readonly arch: Arch;
-  readonly nr: number;
-  readonly name: string;
-  /** The six syscall arguments, as hex strings (`0x…`). */
-  readonly args: readonly string[];
-}
-
-/** How the traced workload ended. */
-export type TraceOutcome =
-  | { readonly status: 'exited'; readonly code: number }
-  | { readonly status: 'signaled'; readonly signal: string; readonly number: number }
-  | { readonly status: 'killed-by-filter'; readonly event: FilterEvent }
-  | { readonly status: 'interrupted' };
-
-/** Raw counters the worker collected; src/recording/builder.ts turns them into a Recording. */
-export interface RawTrace {
-  /** [executable, arch, nr, count] */
-  readonly counts: readonly (readonly [string, Arch, number, number])[];
-  /** [arch, syscall name, values (field → value), count] per distinct tuple. */
-  readonly args: readonly (readonly [Arch, string, Readonly<Record<string, number>>, number])[];
-  /** [arch, syscall name] whose value list hit MAX_ARG_VALUES. */
-  readonly argsTruncated: readonly (readonly [Arch, string])[];
-  /** [path, count] of successful execs, the workload's own first exec included. */
-  readonly execs: readonly (readonly [string, number])[];
-  readonly processes: number;
-  readonly threads: number;
-  /** Whether tracer and tracees were pinned to one CPU at the end (unpinned on a second thread). */
-  readonly pinned: boolean;
-}
 
 export type WorkerMessage =
   | {
