@@ -1,8 +1,7 @@
 // `profile check`: fail (exit 1) when a command makes syscalls its committed profile does not allow.
 import type { Command } from 'commander';
 import { action } from '../run.js';
-import { withInterrupt } from './interrupt.js';
-import { jsonLine } from './json.js';
+import { runTraced } from './traced.js';
 
 interface CheckFlags {
   profile: string;
@@ -24,21 +23,13 @@ export function registerCheck(program: Command): void {
         // Loaded on use: start-up time counts against check's overhead budget.
         const { check } = await import('../../src/enforcer/check.js');
         const { formatCheck } = await import('../../src/enforcer/report.js');
-        return withInterrupt(async ({ signal, interruptedExitCode }) => {
-          const result = await check({
-            profile: flags.profile,
-            command,
-            update: flags.update === true,
-            signal,
-            // This process starts no other children: trace on the main thread, no worker to boot.
-            thread: 'main',
-          });
-          process.stderr.write(formatCheck(result));
-          if (flags.json) process.stdout.write(jsonLine(result));
+        return runTraced({
+          run: (common) =>
+            check({ ...common, profile: flags.profile, command, update: flags.update === true }),
+          report: formatCheck,
+          json: flags.json === true,
           // Drift seen before the interruption still fails the check.
-          return result.clean && result.outcome.status === 'interrupted'
-            ? interruptedExitCode()
-            : result.exitCode;
+          verdictWhenInterrupted: (result) => !result.clean,
         });
       }),
     );

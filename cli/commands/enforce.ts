@@ -1,8 +1,7 @@
 // `profile enforce`: run a workload under a profile's real filter; `--complain` lists every violation.
 import type { Command } from 'commander';
 import { action } from '../run.js';
-import { withInterrupt } from './interrupt.js';
-import { jsonLine } from './json.js';
+import { runTraced } from './traced.js';
 
 interface EnforceFlags {
   profile: string;
@@ -28,19 +27,17 @@ export function registerEnforce(program: Command): void {
         // Loaded on use: start-up time is part of what `enforce`/`check` cost.
         const { enforce } = await import('../../src/enforcer/enforce.js');
         const { formatEnforce } = await import('../../src/enforcer/report.js');
-        return withInterrupt(async ({ signal, interruptedExitCode }) => {
-          const result = await enforce({
-            signal,
-            // This process starts no other children: trace on the main thread, no worker to boot.
-            thread: 'main',
-            profile: flags.profile,
-            command,
-            complain: flags.complain === true || flags.fix !== undefined,
-            ...(flags.fix ? { fix: flags.fix } : {}),
-          });
-          process.stderr.write(formatEnforce(result));
-          if (flags.json) process.stdout.write(jsonLine(result));
-          return result.outcome.status === 'interrupted' ? interruptedExitCode() : result.exitCode;
+        return runTraced({
+          run: (common) =>
+            enforce({
+              ...common,
+              profile: flags.profile,
+              command,
+              complain: flags.complain === true || flags.fix !== undefined,
+              ...(flags.fix ? { fix: flags.fix } : {}),
+            }),
+          report: formatEnforce,
+          json: flags.json === true,
         });
       }),
     );

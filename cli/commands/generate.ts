@@ -3,15 +3,15 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ProfilerError } from '../../src/errors.js';
 import { FORMATS, generate, isBinaryFormat, parseFormat } from '../../src/generator/index.js';
+import { parseKernelVersion } from '../../src/generator/policy/kernel-version.js';
 import {
   parseArches,
   parseArgsMode,
   parseCaps,
   parseDefaultAction,
   parseErrnoOverrides,
-  parseKernelVersion,
   parseRuntime,
-} from '../../src/generator/policy/options.js';
+} from '../flags.js';
 import { action } from '../run.js';
 
 interface GenerateFlags {

@@ -1,7 +1,7 @@
 // `systemd`: a unit drop-in with SystemCallFilter= and SystemCallArchitectures=.
 // systemd filters by name only: what it cannot say is written down in comments, never dropped silently.
 import { errnoText } from '../../arch/errno.js';
-import { formatAction } from '../policy/options.js';
+import { formatAction } from '../policy/describe-options.js';
 import type { Policy } from '../policy/types.js';
 import { provenanceComment } from './provenance.js';
 import { widenedByName } from './seccomp-json.js';

@@ -8,14 +8,10 @@ import { archOfScmp, FOREIGN_SCMP_ARCHES, SCMP_ARCH } from '../../arch/scmp.js';
 import { actionOfScmp, SCMP_ACTION_NAMES } from '../../arch/seccomp.js';
 import { ProfilerError } from '../../errors.js';
 import type { JsonValue } from '../../util/json.js';
+import { DOCKER_DEFAULT_CAPS, normalizeCap } from '../policy/capabilities.js';
+import { parseKernelVersion, targetKernel } from '../policy/kernel-version.js';
 import { existsOn, isKnownSyscall, suggestion } from '../policy/names.js';
-import {
-  DOCKER_DEFAULT_CAPS,
-  type GenerateOptions,
-  normalizeCap,
-  parseKernelVersion,
-  targetKernel,
-} from '../policy/options.js';
+import type { GenerateOptions } from '../policy/options.js';
 import { opOfScmp, SCMP_CMP } from '../policy/scmp-ops.js';
 import {
   type Action,

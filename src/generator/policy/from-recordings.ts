@@ -5,7 +5,8 @@ import { ProfilerError } from '../../errors.js';
 import { ARG_SPECS, type ArgField } from '../../recording/arg-specs.js';
 import type { Recording } from '../../recording/schema.js';
 import { TOOL_NAME, TOOL_VERSION } from '../../version.js';
-import { describeOptions, type GenerateOptions } from './options.js';
+import { describeOptions } from './describe-options.js';
+import type { GenerateOptions } from './options.js';
 import { BASELINE_SYSCALLS, runtimeSyscalls } from './runtime.js';
 import { type Action, type Condition, type Policy, type Rule, sameAction } from './types.js';
 

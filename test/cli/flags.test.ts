@@ -1,15 +1,15 @@
 import { constants } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import {
-  DEFAULT_GENERATE_OPTIONS,
   parseArches,
   parseArgsMode,
   parseCaps,
   parseDefaultAction,
   parseErrnoOverride,
-  parseKernelVersion,
   parseRuntime,
-} from '../../../src/generator/policy/options.js';
+} from '../../cli/flags.js';
+import { parseKernelVersion } from '../../src/generator/policy/kernel-version.js';
+import { DEFAULT_GENERATE_OPTIONS } from '../../src/generator/policy/options.js';
 
 describe('parseDefaultAction', () => {
   it.each([
