@@ -1,38 +1,22 @@
 // libseccomp's names for ABIs (SCMP_ARCH_*), as Docker/OCI profiles and libseccomp C spell them.
-import type { Arch } from './index.js';
+// The names themselves live with the other ABI facts in ./abis.ts.
+import { ABI_INFO, ABIS } from './abis.js';
+import { ARCHES, type Arch, isArch } from './arches.js';
 
-/** SCMP_ARCH_* names of the ABIs we have syscall tables for. */
+/** SCMP_ARCH_* names of the ABIs we record, compile and enforce for. */
 export const SCMP_ARCH: Readonly<Record<Arch, string>> = {
-  x86_64: 'SCMP_ARCH_X86_64',
-  i386: 'SCMP_ARCH_X86',
-  x32: 'SCMP_ARCH_X32',
-  aarch64: 'SCMP_ARCH_AARCH64',
+  x86_64: ABI_INFO.x86_64.scmpArch,
+  i386: ABI_INFO.i386.scmpArch,
+  x32: ABI_INFO.x32.scmpArch,
+  aarch64: ABI_INFO.aarch64.scmpArch,
 };
 
-/** SCMP_ARCH_* names libseccomp knows but we have no syscall table for: skipped, not an error. */
-export const FOREIGN_SCMP_ARCHES: readonly string[] = [
-  'SCMP_ARCH_ARM',
-  'SCMP_ARCH_MIPS',
-  'SCMP_ARCH_MIPS64',
-  'SCMP_ARCH_MIPS64N32',
-  'SCMP_ARCH_MIPSEL',
-  'SCMP_ARCH_MIPSEL64',
-  'SCMP_ARCH_MIPSEL64N32',
-  'SCMP_ARCH_PPC',
-  'SCMP_ARCH_PPC64',
-  'SCMP_ARCH_PPC64LE',
-  'SCMP_ARCH_S390',
-  'SCMP_ARCH_S390X',
-  'SCMP_ARCH_PARISC',
-  'SCMP_ARCH_PARISC64',
-  'SCMP_ARCH_RISCV64',
-  'SCMP_ARCH_LOONGARCH64',
-  'SCMP_ARCH_M68K',
-  'SCMP_ARCH_SH',
-  'SCMP_ARCH_SHEB',
-];
+/** SCMP_ARCH_* names of the other ABIs libseccomp knows: skipped, not an error. */
+export const FOREIGN_SCMP_ARCHES: readonly string[] = ABIS.filter((abi) => !isArch(abi)).map(
+  (abi) => ABI_INFO[abi].scmpArch,
+);
 
-/** The ABI a SCMP_ARCH_* name stands for, when we have its table. */
+/** The ABI a SCMP_ARCH_* name stands for, when it is one we compile for. */
 export function archOfScmp(name: string): Arch | undefined {
-  return (Object.keys(SCMP_ARCH) as Arch[]).find((a) => SCMP_ARCH[a] === name);
+  return ARCHES.find((a) => SCMP_ARCH[a] === name);
 }

@@ -5,7 +5,13 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import koffi from 'koffi';
-import type { Arch } from '../../src/arch/index.js';
+import {
+  ARCHES,
+  type Arch,
+  type LibseccompVersion,
+  libseccompKnows,
+  syscallNumber,
+} from '../../src/arch/index.js';
 import { decodeProgram } from '../../src/generator/bpf/encode.js';
 import type { ValidatedProgram } from '../../src/generator/bpf/types.js';
 import { actionValue, type Op, type Policy, type Rule } from '../../src/generator/policy/types.js';
@@ -32,6 +38,8 @@ interface Lib {
   archRemove(ctx: unknown, token: number): number;
   attrSet(ctx: unknown, attr: number, value: number): number;
   resolveName(name: string): number;
+  resolveNameArch(token: number, name: string): number;
+  version(): { major: number; minor: number; micro: number };
   ruleAdd(ctx: unknown, action: number, nr: number, count: number, args: unknown[] | null): number;
   exportBpf(ctx: unknown, fd: number): number;
 }
@@ -42,6 +50,7 @@ function load(): Lib | undefined {
   if (lib !== undefined) return lib ?? undefined;
   try {
     const so = koffi.load('libseccomp.so.2');
+    koffi.struct('scmp_version', { major: 'unsigned int', minor: 'unsigned int', micro: 'unsigned int' });
     const ArgCmp = koffi.struct('scmp_arg_cmp', {
       arg: 'uint32_t',
       op: 'int',
@@ -57,6 +66,8 @@ function load(): Lib | undefined {
       archRemove: so.func('int seccomp_arch_remove(void *ctx, uint32_t token)'),
       attrSet: so.func('int seccomp_attr_set(void *ctx, int attr, uint32_t value)'),
       resolveName: so.func('int seccomp_syscall_resolve_name(const char *name)'),
+      resolveNameArch: so.func('int seccomp_syscall_resolve_name_arch(uint32_t arch, const char *name)'),
+      version: so.func('const scmp_version *seccomp_version(void)'),
       ruleAdd: so.func(
         'int seccomp_rule_add_array(void *ctx, uint32_t action, int syscall, unsigned int count, const scmp_arg_cmp *args)',
       ),
@@ -67,6 +78,72 @@ function load(): Lib | undefined {
     lib = null;
   }
   return lib ?? undefined;
+}
+
+/** The version of the loaded libseccomp (seccomp_version()). */
+export function libseccompVersion(): LibseccompVersion {
+  const l = load();
+  if (!l) throw new Error('libseccomp.so.2 is not available');
+  const v = l.version();
+  return [v.major, v.minor, v.micro];
+}
+
+/**
+ * True when the loaded libseccomp puts `name` in `arch`'s filter: a number, or one of the pseudo
+ * numbers of the socket (-101…-120) and SysV IPC (-201…-224) calls it also routes through
+ * socketcall()/ipc(). Not for an unknown name (-1) or another pseudo number (a name it knows on
+ * other ABIs only, dropped from this one without a word). Distributions patch its table without
+ * changing the version (Debian 12's 2.5.4 knows Linux 6.7's calls), so only the library can say.
+ */
+export function libseccompResolves(arch: Arch, name: string): boolean {
+  const l = load();
+  if (!l) throw new Error('libseccomp.so.2 is not available');
+  const nr = l.resolveNameArch(SCMP_ARCH[arch], name);
+  return nr >= 0 || (nr <= -101 && nr >= -224);
+}
+
+/**
+ * The names of `names` that the loaded libseccomp does not resolve on `arch`, after checking that
+ * each is one its release does not know either (upstream tables, src/arch/libseccomp-release.ts):
+ * the library may know more than its version says, never less.
+ */
+export function unknownToLibseccomp(arch: Arch, names: Iterable<string>): string[] {
+  const version = libseccompVersion();
+  const unknown = [...new Set(names)].filter((name) => !libseccompResolves(arch, name));
+  for (const name of unknown) {
+    if (libseccompKnows(arch, name, version) === true) {
+      throw new Error(`libseccomp ${version.join('.')} should resolve ${arch}:${name} but does not`);
+    }
+  }
+  return unknown.sort();
+}
+
+/**
+ * The names of `names` the loaded libseccomp knows on no ABI (what systemd, which resolves
+ * SystemCallFilter= names with it, reports as "Failed to parse system call, ignoring"), after
+ * checking that its release knows none of them on our ABIs either.
+ */
+export function namesUnknownToLibseccomp(names: Iterable<string>): string[] {
+  const l = load();
+  if (!l) throw new Error('libseccomp.so.2 is not available');
+  const version = libseccompVersion();
+  const unknown = [...new Set(names)].filter((name) => l.resolveName(name) === NR_SCMP_ERROR);
+  for (const name of unknown) {
+    const arch = ARCHES.find((a) => libseccompKnows(a, name, version) === true);
+    if (arch) throw new Error(`libseccomp ${version.join('.')} should resolve ${arch}:${name} but does not`);
+  }
+  return unknown.sort();
+}
+
+/** `arch:nr` keys of the rules compileWithLibseccomp left out (see LibseccompResult.skipped). */
+export function skippedNumbers(skipped: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  for (const entry of skipped) {
+    const [arch, syscall] = entry.split(':') as [Arch, string];
+    const nr = syscallNumber(arch, syscall);
+    if (nr !== undefined) out.add(`${arch}:${nr}`);
+  }
+  return out;
 }
 
 /** Options of compileWithLibseccomp. */
@@ -91,7 +168,7 @@ function check(rc: number, what: string): void {
  * rules whose action equals the default are refused (we skip them; they only matter under
  * first-match when they shadow a later rule of the same syscall, so that throws), several rules of
  * one syscall with different actions do not follow first-match, and names it does not know
- * (syscalls newer than 2.5.4) are skipped and reported.
+ * (syscalls newer than its table, see unknownToLibseccomp) are skipped and reported.
  */
 export function compileWithLibseccomp(policy: Policy, opts: LibseccompOptions = {}): LibseccompResult {
   const l = load();
@@ -147,11 +224,13 @@ function addRule(
       `${arch}:${rule.syscall}: a rule with the default action shadows a later rule; libseccomp cannot express that`,
     );
   }
-  const nr = l.resolveName(rule.syscall);
-  if (nr === NR_SCMP_ERROR) {
+  // A name libseccomp has no number for on `arch` it drops from that arch's filter without a word.
+  if (!libseccompResolves(arch, rule.syscall)) {
     skipped.push(`${arch}:${rule.syscall}: unknown to libseccomp`);
     return;
   }
+  // seccomp_rule_add takes native numbers (libseccomp maps them to `arch` by name).
+  const nr = l.resolveName(rule.syscall);
   const args = rule.conditions.map((c) => ({
     arg: c.arg,
     op: SCMP_CMP[c.op],

@@ -10,6 +10,7 @@ import { loadPolicy } from '../../../src/generator/input/load.js';
 import { DEFAULT_GENERATE_OPTIONS } from '../../../src/generator/policy/options.js';
 import { MOBY_DEFAULT } from '../../support/fixtures.js';
 import { needs } from '../../support/host.js';
+import { namesUnknownToLibseccomp } from '../../support/libseccomp.js';
 import { samplePolicy } from '../emit/support.js';
 
 async function verify(dropIn: string) {
@@ -25,9 +26,16 @@ describe('systemd output', needs('systemd-analyze'), () => {
     ['a recording (kill default)', samplePolicy],
     ['a recording (log default)', () => ({ ...samplePolicy(), defaultAction: { kind: 'log' } as const })],
   ])('%s passes systemd-analyze verify', async (_name, make) => {
-    const text = emitPolicy(make(), 'systemd') as string;
+    const policy = make();
+    const text = emitPolicy(policy, 'systemd') as string;
     const r = await verify(text);
-    expect(r.stderr).not.toMatch(/Failed to parse|Unknown|ignoring/i);
+    // systemd resolves names with the system's libseccomp, which skips the syscalls newer than its
+    // table (Debian 12's 2.5.4: mseal, statmount, …). Exactly those may be reported, nothing else.
+    const names = Object.values(policy.rules).flatMap((rules) => (rules ?? []).map((rule) => rule.syscall));
+    const ignored = [...r.stderr.matchAll(/Failed to parse system call, ignoring: (\S+)/g)].map((m) => m[1]);
+    expect(ignored.sort()).toEqual(namesUnknownToLibseccomp(names));
+    const rest = r.stderr.replace(/^.*Failed to parse system call, ignoring: \S+\n?/gm, '');
+    expect(rest).not.toMatch(/Failed to parse|Unknown|ignoring/i);
     expect(r.exitCode).toBe(0);
   });
 

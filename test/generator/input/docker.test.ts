@@ -182,8 +182,8 @@ describe('parseDockerProfile semantics', () => {
       opts(),
     );
     expect(p.arches).toEqual(['x86_64', 'i386']);
-    expect(p.rules.x86_64!.map((r) => r.syscall)).toEqual(['read']);
-    expect(p.rules.i386!.map((r) => r.syscall)).toEqual(['socketcall', 'read']);
+    expect(p.rules.x86_64!.map((r) => r.syscall)).toEqual(['cachestat', 'read']);
+    expect(p.rules.i386!.map((r) => r.syscall)).toEqual(['socketcall', 'cachestat', 'read']);
   });
 });
 

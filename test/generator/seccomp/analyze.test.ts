@@ -26,7 +26,7 @@ import { compilePolicy } from '../../../src/generator/seccomp/compile.js';
 import { seccompData } from '../../../src/generator/seccomp/data.js';
 import { disassembleSeccomp } from '../../../src/generator/seccomp/disasm.js';
 import { needs } from '../../support/host.js';
-import { compileWithLibseccomp } from '../../support/libseccomp.js';
+import { compileWithLibseccomp, skippedNumbers } from '../../support/libseccomp.js';
 import { INTERESTING, mobyPolicy, policyArb, poolOf } from './policies.js';
 
 const ARCHES: Arch[] = ['x86_64', 'i386', 'x32'];
@@ -71,10 +71,16 @@ describe('summarizeProgram', () => {
   });
 
   it('reads libseccomp’s output the same way', needs('libseccomp'), () => {
-    const theirs = summarizeProgram(compileWithLibseccomp(moby).program, ARCHES);
+    const built = compileWithLibseccomp(moby);
+    const theirs = summarizeProgram(built.program, ARCHES);
     expect(theirs.defaultAction).toEqual(summary.defaultAction);
     expect(theirs.checksArch).toBe(true);
-    for (const arch of ARCHES) expect([...theirs.arches[arch]!]).toEqual([...summary.arches[arch]!]);
+    // Names newer than this libseccomp's table take its default action (pinned in libseccomp.test.ts).
+    const skip = skippedNumbers(built.skipped);
+    for (const arch of ARCHES) {
+      const known = ([nr]: [number, unknown]) => !skip.has(`${arch}:${nr}`);
+      expect([...theirs.arches[arch]!].filter(known)).toEqual([...summary.arches[arch]!].filter(known));
+    }
   });
 
   it('notices a filter that never looks at the arch', () => {
