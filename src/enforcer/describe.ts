@@ -2,8 +2,6 @@
 import { errnoText } from '../arch/errno.js';
 import type { Action, Condition, Rule } from '../generator/policy/types.js';
 
-export { isPermissive } from '../generator/policy/types.js';
-
 /** `allow`, `errno(EPERM)`, `kill-process`, `trap(5)`, … */
 export function describeAction(action: Action): string {
   switch (action.kind) {

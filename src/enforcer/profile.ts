@@ -10,10 +10,10 @@ import { loadInput } from '../generator/input/load.js';
 import { policyFromRecordings } from '../generator/policy/from-recordings.js';
 import { DEFAULT_GENERATE_OPTIONS, type GenerateOptions } from '../generator/policy/options.js';
 import type { Policy, Rule } from '../generator/policy/types.js';
+import { isPermissive } from '../generator/policy/types.js';
 import { mergeRecordings } from '../recording/merge.js';
 import type { Recording } from '../recording/schema.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { isPermissive } from './describe.js';
 
 export type ProfileKind = 'recording' | 'docker' | 'oci' | 'bpf';
 

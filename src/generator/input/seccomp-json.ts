@@ -9,7 +9,7 @@ import { actionOfScmp, SCMP_ACTION_NAMES } from '../../arch/seccomp.js';
 import { ProfilerError } from '../../errors.js';
 import type { JsonValue } from '../../util/json.js';
 import { DOCKER_DEFAULT_CAPS, normalizeCap } from '../policy/capabilities.js';
-import { parseKernelVersion, targetKernel } from '../policy/kernel-version.js';
+import { targetKernel } from '../policy/kernel-version.js';
 import { existsOn, isKnownSyscall, suggestion } from '../policy/names.js';
 import type { GenerateOptions } from '../policy/options.js';
 import { opOfScmp, SCMP_CMP } from '../policy/scmp-ops.js';
@@ -21,16 +21,8 @@ import {
   type Rule,
   sameAction,
 } from '../policy/types.js';
-
-type Obj = { readonly [key: string]: JsonValue };
-
-/** Go (GOARCH-style) names moby uses in includes/excludes.arches. */
-const GO_ARCH: Readonly<Record<Arch, readonly string[]>> = {
-  x86_64: ['amd64', 'x86_64'],
-  i386: ['386', 'x86', 'i386'],
-  x32: ['x32'],
-  aarch64: ['arm64', 'aarch64'],
-};
+import { Ctx, isObj, type Obj } from './json-shape.js';
+import { applies, type Filter } from './moby-conditions.js';
 
 const EPERM = errnoNumber('EPERM')!;
 const U64_MAX = (1n << 64n) - 1n;
@@ -41,23 +33,6 @@ export type Dialect = 'docker' | 'oci';
 export interface ProfileMeta {
   readonly command?: string[];
   readonly cwd?: string;
-}
-
-function isObj(v: JsonValue | undefined): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && typeof v !== 'bigint';
-}
-
-class Ctx {
-  constructor(readonly source: string) {}
-  fail(where: string, message: string): never {
-    throw new ProfilerError('BAD_INPUT', `${this.source}: ${where ? `${where}: ` : ''}${message}`);
-  }
-  strings(v: JsonValue | undefined, where: string): string[] {
-    if (v === undefined || v === null) return [];
-    if (!Array.isArray(v) || v.some((s) => typeof s !== 'string'))
-      this.fail(where, 'expected an array of strings');
-    return v as string[];
-  }
 }
 
 /** Maps a SCMP_ACT_* name (+ errnoRet) to an Action; SCMP_ACT_KILL is kill-thread, as in runc. */
@@ -142,53 +117,6 @@ function policyArches(ctx: Ctx, doc: Obj, opts: GenerateOptions): Arch[] {
       );
   }
   return arches;
-}
-
-interface Filter {
-  readonly caps: readonly string[];
-  readonly kernel: [number, number];
-  readonly targetArches: readonly Arch[];
-}
-
-function kernelAtLeast(have: [number, number], want: [number, number]): boolean {
-  return have[0] > want[0] || (have[0] === want[0] && have[1] >= want[1]);
-}
-
-function goArchMatches(list: readonly string[], targets: readonly Arch[]): boolean {
-  return targets.some((a) => GO_ARCH[a].some((g) => list.includes(g)));
-}
-
-/** moby's includes/excludes: excludes win; includes.caps needs all caps, excludes.caps any one. */
-function applies(ctx: Ctx, entry: Obj, where: string, f: Filter): boolean {
-  const ex = entry.excludes;
-  const inc = entry.includes;
-  if (ex !== undefined && ex !== null) {
-    if (!isObj(ex)) ctx.fail(where, '`excludes` must be an object');
-    const arches = ctx.strings(ex.arches, `${where}.excludes.arches`);
-    if (arches.length && goArchMatches(arches, f.targetArches)) return false;
-    const caps = ctx.strings(ex.caps, `${where}.excludes.caps`).map(normalizeCap);
-    if (caps.some((c) => f.caps.includes(c))) return false;
-    if (
-      typeof ex.minKernel === 'string' &&
-      ex.minKernel &&
-      kernelAtLeast(f.kernel, parseKernelVersion(ex.minKernel, `${where}.excludes.minKernel`))
-    )
-      return false;
-  }
-  if (inc !== undefined && inc !== null) {
-    if (!isObj(inc)) ctx.fail(where, '`includes` must be an object');
-    const arches = ctx.strings(inc.arches, `${where}.includes.arches`);
-    if (arches.length && !goArchMatches(arches, f.targetArches)) return false;
-    const caps = ctx.strings(inc.caps, `${where}.includes.caps`).map(normalizeCap);
-    if (!caps.every((c) => f.caps.includes(c))) return false;
-    if (
-      typeof inc.minKernel === 'string' &&
-      inc.minKernel &&
-      !kernelAtLeast(f.kernel, parseKernelVersion(inc.minKernel, `${where}.includes.minKernel`))
-    )
-      return false;
-  }
-  return true;
 }
 
 function u64(ctx: Ctx, v: JsonValue | undefined, where: string): bigint {
