@@ -65,6 +65,7 @@ export const REG = {
 
 /** siginfo_t: si_signo @0, si_code @8; for SIGSYS: _syscall (i32 @24), _arch (u32 @28). */
 export const SIGINFO_SIZE = 128;
+/** siginfo si_code of a SIGSYS raised by a seccomp TRAP action. */
 export const SYS_SECCOMP = 1;
 
 export const WALL = 0x40000000;
@@ -72,7 +73,6 @@ export const WNOTHREAD = 0x20000000;
 export const WNOHANG = 1;
 
 export const SECCOMP_SET_MODE_FILTER = 1;
-export const SYS_SECCOMP_X86_64 = 317;
 export const PR_SET_NO_NEW_PRIVS = 38;
 
 export const CLONE_THREAD = 0x00010000;

@@ -6,7 +6,8 @@
 // default is to kill would otherwise kill the launcher. Failures are reported on fd 4 (close-on-exec,
 // so a successful execve closes it silently) and end the launcher with 127.
 import { closeSync, readSync, writeSync } from 'node:fs';
-import { F_SETFD, PR_SET_NO_NEW_PRIVS, SECCOMP_SET_MODE_FILTER, SYS_SECCOMP_X86_64 } from './constants.js';
+import { nativeArch, syscallNumber } from '../arch/index.js';
+import { F_SETFD, PR_SET_NO_NEW_PRIVS, SECCOMP_SET_MODE_FILTER } from './constants.js';
 import { decodeJob, type Job } from './job.js';
 import {
   errno,
@@ -75,6 +76,7 @@ const argv: (string | null)[] = [...job.argv, null];
 const env: (string | null)[] = [...job.env, null];
 
 if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) !== 0) fail('prctl', errno());
-if (syscallSeccomp(SYS_SECCOMP_X86_64, SECCOMP_SET_MODE_FILTER, 0, prog) !== 0) fail('seccomp', errno());
+if (syscallSeccomp(syscallNumber(nativeArch(), 'seccomp')!, SECCOMP_SET_MODE_FILTER, 0, prog) !== 0)
+  fail('seccomp', errno());
 execve(job.path, argv, env);
 fail('execve', errno());

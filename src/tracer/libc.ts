@@ -1,6 +1,7 @@
 // The libc functions the tracer and the launcher call, through koffi.
 // Fixed (non-variadic) prototypes: koffi sets %al for us on x86-64 and fixed calls are faster
 // (DESIGN fact 17). Buffers are preallocated by callers and read through typed-array views.
+import { nativeArch, syscallNumber } from '../arch/index.js';
 import { koffi } from './ffi.js';
 
 const libc = koffi.load('libc.so.6');
@@ -94,9 +95,9 @@ const rawRtSigaction = libc.func('long syscall(long nr, int sig, void *act, void
   oact: null,
   size: number,
 ) => number;
-const SYS_RT_SIGACTION_X86_64 = 13;
+const NR_RT_SIGACTION = syscallNumber(nativeArch(), 'rt_sigaction')!;
 export function rtSigactionDefault(sig: number): number {
-  return rawRtSigaction(SYS_RT_SIGACTION_X86_64, sig, new Uint8Array(32), null, 8);
+  return rawRtSigaction(NR_RT_SIGACTION, sig, new Uint8Array(32), null, 8);
 }
 export const sigprocmask = libc.func('int pthread_sigmask(int how, void *set, void *oldset)') as (
   how: number,
