@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import Table from 'cli-table3';
 import { type Arch, AUDIT_ARCH, syscallTable } from '../src/arch/index.js';
 import { runFilter } from '../src/generator/bpf/interpreter.js';
-import type { Instruction } from '../src/generator/bpf/types.js';
+import type { ValidatedProgram } from '../src/generator/bpf/types.js';
 import { parseDockerProfile } from '../src/generator/input/docker.js';
 import { policyFromRecordings } from '../src/generator/policy/from-recordings.js';
 import { DEFAULT_GENERATE_OPTIONS } from '../src/generator/policy/options.js';
@@ -23,7 +23,7 @@ interface Cost {
 }
 
 /** Instructions executed per syscall over every named number of `arch`. */
-function costOf(p: readonly Instruction[], arch: Arch): Cost {
+function costOf(p: ValidatedProgram, arch: Arch): Cost {
   const nrs = [...new Set(Object.values(syscallTable(arch)))];
   let sum = 0;
   let max = 0;
@@ -80,7 +80,7 @@ for (const [name, argv] of [
   }
 }
 
-const compilers: [string, (p: Policy) => readonly Instruction[]][] = [
+const compilers: [string, (p: Policy) => ValidatedProgram][] = [
   ['ours', (p) => compilePolicy(p)],
   ['libseccomp linear', (p) => compileWithLibseccomp(p, { optimize: 1 }).program],
   ['libseccomp tree (OPTIMIZE=2)', (p) => compileWithLibseccomp(p, { optimize: 2 }).program],

@@ -1,7 +1,7 @@
 // The filters the enforcer actually installs, derived from a profile: its policy compiled, or a raw
 // filter's own program with only its return values rewritten (never a recompiled lift of it).
 import { nativeArch, reachableArches } from '../arch/index.js';
-import { encodeProgram } from '../generator/bpf/encode.js';
+import type { ValidatedProgram } from '../generator/bpf/types.js';
 import {
   type Action,
   actionFromValue,
@@ -38,16 +38,14 @@ export function tracingPolicy(policy: Policy): Policy {
  * What complain mode and `check` install: tracingPolicy compiled, or for a raw filter its own
  * program with the same outcomes (blocking returns, and its default errno) returning RET_TRACE.
  */
-export function tracingFilter(profile: LoadedProfile): Uint8Array {
-  if (!profile.program) return encodeProgram(compilePolicy(tracingPolicy(profile.policy)));
+export function tracingFilter(profile: LoadedProfile): ValidatedProgram {
+  if (!profile.program) return compilePolicy(tracingPolicy(profile.policy));
   const defaultValue = actionValue(profile.policy.defaultAction);
   const trace = actionValue(TRACE);
-  return encodeProgram(
-    mapReturns(profile.program, (v) => {
-      const action = actionFromValue(v);
-      return v === defaultValue || (action !== undefined && blocks(action)) ? trace : v;
-    }),
-  );
+  return mapReturns(profile.program, (v) => {
+    const action = actionFromValue(v);
+    return v === defaultValue || (action !== undefined && blocks(action)) ? trace : v;
+  });
 }
 
 /**
@@ -56,20 +54,20 @@ export function tracingFilter(profile: LoadedProfile): Uint8Array {
  * sees exactly what the profile would give it, and we learn which syscalls were refused. Per-syscall
  * errno rules stay in-kernel. A raw filter without an errno default is installed byte for byte.
  */
-export function enforcingFilter(profile: LoadedProfile): { filter: Uint8Array; errno?: number } {
+export function enforcingFilter(profile: LoadedProfile): { filter: ValidatedProgram; errno?: number } {
   const def = profile.policy.defaultAction;
   if (profile.program) {
-    if (def.kind !== 'errno') return { filter: encodeProgram(profile.program) };
+    if (def.kind !== 'errno') return { filter: profile.program };
     const defaultValue = actionValue(def);
     const trace = actionValue(TRACE);
     return {
-      filter: encodeProgram(mapReturns(profile.program, (v) => (v === defaultValue ? trace : v))),
+      filter: mapReturns(profile.program, (v) => (v === defaultValue ? trace : v)),
       errno: def.errno,
     };
   }
-  if (def.kind !== 'errno') return { filter: encodeProgram(compilePolicy(profile.policy)) };
+  if (def.kind !== 'errno') return { filter: compilePolicy(profile.policy) };
   return {
-    filter: encodeProgram(compilePolicy({ ...profile.policy, defaultAction: TRACE })),
+    filter: compilePolicy({ ...profile.policy, defaultAction: TRACE }),
     errno: def.errno,
   };
 }

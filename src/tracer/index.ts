@@ -6,6 +6,9 @@ import { resolve } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { returnValue } from '../arch/seccomp.js';
 import { EXIT, ProfilerError } from '../errors.js';
+import { encodeProgram } from '../generator/bpf/encode.js';
+import { K, RET, stmt, type ValidatedProgram } from '../generator/bpf/types.js';
+import { programProblem, validateProgram } from '../generator/bpf/validate.js';
 import { buildRecording } from '../recording/builder.js';
 import type { Recording } from '../recording/schema.js';
 import { runtimeFile } from '../util/runtime-path.js';
@@ -31,8 +34,8 @@ export interface TraceOptions {
   readonly argv: readonly string[];
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
-  /** Raw sock_filter[] the launcher installs; default: RET_TRACE for every syscall. */
-  readonly filter?: Uint8Array;
+  /** The filter the launcher installs (validated: see validateProgram); default: RET_TRACE for every syscall. */
+  readonly filter?: ValidatedProgram;
   /** At a RET_TRACE stop: record and run it (default), or record and skip it so it returns -errno. */
   readonly onTraceStop?: 'continue' | { readonly errno: number };
   /**
@@ -58,12 +61,8 @@ export interface TraceResult {
 }
 
 /** The default filter: `ret SECCOMP_RET_TRACE`, one instruction. */
-export function traceAllFilter(): Uint8Array {
-  const bytes = new Uint8Array(8);
-  const view = new DataView(bytes.buffer);
-  view.setUint16(0, 0x06, true); // BPF_RET | BPF_K
-  view.setUint32(4, returnValue('trace'), true);
-  return bytes;
+export function traceAllFilter(): ValidatedProgram {
+  return validateProgram([stmt(RET | K, returnValue('trace'))]);
 }
 
 /** The exit code that mirrors an outcome: the code, 128+N, 159 for a filter kill, 130 if interrupted. */
@@ -80,14 +79,11 @@ export function exitCodeOf(outcome: TraceOutcome): number {
   }
 }
 
-function checkFilter(filter: Uint8Array): void {
-  const n = filter.length / 8;
-  if (filter.length === 0 || !Number.isInteger(n) || n > 4096) {
-    throw new ProfilerError(
-      'BAD_INPUT',
-      `a seccomp filter is 1 to 4096 8-byte instructions, got ${filter.length} bytes`,
-    );
-  }
+/** The filter's bytes; a caller that got around the type (plain JS) still gets one clear line. */
+function filterBytes(filter: ValidatedProgram): Uint8Array {
+  const problem = Array.isArray(filter) ? programProblem(filter) : 'not a validated BPF program';
+  if (problem !== undefined) throw new ProfilerError('BAD_INPUT', `invalid seccomp filter: ${problem}`);
+  return encodeProgram(filter);
 }
 
 /**
@@ -137,8 +133,7 @@ export async function trace(opts: TraceOptions): Promise<TraceResult> {
   for (const arg of opts.argv) {
     if (arg.includes('\0')) throw new ProfilerError('USAGE', `NUL byte in argument ${JSON.stringify(arg)}`);
   }
-  const filter = opts.filter ?? traceAllFilter();
-  checkFilter(filter);
+  const filter = filterBytes(opts.filter ?? traceAllFilter());
   const shared = new SharedArrayBuffer(SHARED_CAPACITY * 4);
   const input: WorkerInput = {
     nodePath: process.execPath,
@@ -150,7 +145,7 @@ export async function trace(opts: TraceOptions): Promise<TraceResult> {
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => `${k}=${v}`),
     cwd,
-    filter: new Uint8Array(filter),
+    filter,
     onTraceStop: opts.onTraceStop ?? 'continue',
     pin: opts.pin ?? true,
     shared,

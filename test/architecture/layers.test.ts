@@ -9,8 +9,8 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
  * Groups, lowest first. A file may import from its own group or from a group of a lower rank.
- * Groups of equal rank are siblings and must not import each other (the tracer and the BPF toolkit;
- * input/ and emit/, which sit on either side of the IR).
+ * Groups of equal rank are siblings and must not import each other (the recording and the BPF
+ * toolkit; input/ and emit/, which sit on either side of the IR).
  */
 const LAYERS: readonly {
   readonly group: string;
@@ -19,8 +19,8 @@ const LAYERS: readonly {
 }[] = [
   { group: 'base', rank: 0, paths: ['src/errors.ts', 'src/version.ts', 'src/util/', 'src/arch/'] },
   { group: 'recording', rank: 1, paths: ['src/recording/'] },
+  { group: 'bpf', rank: 1, paths: ['src/generator/bpf/'] },
   { group: 'tracer', rank: 2, paths: ['src/tracer/'] },
-  { group: 'bpf', rank: 2, paths: ['src/generator/bpf/'] },
   { group: 'policy', rank: 3, paths: ['src/generator/policy/'] },
   { group: 'seccomp', rank: 4, paths: ['src/generator/seccomp/'] },
   { group: 'input', rank: 5, paths: ['src/generator/input/'] },

@@ -1,39 +1,37 @@
 // Hand-assembled seccomp filters for the tracer tests (the compiler is tested elsewhere).
+import { returnValue } from '../../src/arch/seccomp.js';
+import {
+  ABS,
+  JEQ,
+  JMP,
+  jump,
+  K,
+  LD,
+  RET as RET_CLASS,
+  stmt,
+  type ValidatedProgram,
+  W,
+} from '../../src/generator/bpf/types.js';
+import { validateProgram } from '../../src/generator/bpf/validate.js';
+
+/** Return values, from the one table of them. */
 export const RET = {
-  KILL_PROCESS: 0x80000000,
-  KILL_THREAD: 0,
-  TRAP: 0x00030000,
-  ERRNO: 0x00050000,
-  TRACE: 0x7ff00000,
-  ALLOW: 0x7fff0000,
+  KILL_PROCESS: returnValue('kill-process'),
+  KILL_THREAD: returnValue('kill-thread'),
+  TRAP: returnValue('trap'),
+  ERRNO: returnValue('errno'),
+  TRACE: returnValue('trace'),
+  ALLOW: returnValue('allow'),
 } as const;
 
-const LD_W_ABS = 0x20;
-const JEQ_K = 0x15;
-const RET_K = 0x06;
-
-type Insn = [code: number, jt: number, jf: number, k: number];
-
-function encode(insns: readonly Insn[]): Uint8Array {
-  const bytes = new Uint8Array(insns.length * 8);
-  const view = new DataView(bytes.buffer);
-  insns.forEach(([code, jt, jf, k], i) => {
-    view.setUint16(i * 8, code, true);
-    view.setUint8(i * 8 + 2, jt);
-    view.setUint8(i * 8 + 3, jf);
-    view.setUint32(i * 8 + 4, k >>> 0, true);
-  });
-  return bytes;
-}
-
 /** `if arch == auditArch && nr == nr then hit else otherwise`. */
-export function onSyscall(auditArch: number, nr: number, hit: number, otherwise: number): Uint8Array {
-  return encode([
-    [LD_W_ABS, 0, 0, 4],
-    [JEQ_K, 0, 3, auditArch],
-    [LD_W_ABS, 0, 0, 0],
-    [JEQ_K, 0, 1, nr],
-    [RET_K, 0, 0, hit],
-    [RET_K, 0, 0, otherwise],
+export function onSyscall(auditArch: number, nr: number, hit: number, otherwise: number): ValidatedProgram {
+  return validateProgram([
+    stmt(LD | W | ABS, 4),
+    jump(JMP | JEQ | K, auditArch, 0, 3),
+    stmt(LD | W | ABS, 0),
+    jump(JMP | JEQ | K, nr, 0, 1),
+    stmt(RET_CLASS | K, hit),
+    stmt(RET_CLASS | K, otherwise),
   ]);
 }

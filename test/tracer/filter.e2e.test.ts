@@ -154,8 +154,12 @@ describe('trace() with a custom filter', needs('gcc', 'python3', 'ptrace', 'secc
     expect(r.recording.syscalls).toEqual({ x32: { getpid: { nr: X32_SYSCALL_BIT | 39, count: 1 } } });
   });
 
-  it('rejects a filter that is not whole instructions', async () => {
-    await expect(trace({ argv: ['true'], filter: new Uint8Array(5) })).rejects.toMatchObject({
+  it('rejects what is not a validated program, even from plain JavaScript', async () => {
+    await expect(trace({ argv: ['true'], filter: new Uint8Array(5) as never })).rejects.toMatchObject({
+      code: 'BAD_INPUT',
+    });
+    const noReturn = [{ code: 0x20, jt: 0, jf: 0, k: 0 }];
+    await expect(trace({ argv: ['true'], filter: noReturn as never })).rejects.toMatchObject({
       code: 'BAD_INPUT',
     });
   });

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ABS, K, LD, RET, stmt, W } from '../../src/generator/bpf/types.js';
+import { validateProgram } from '../../src/generator/bpf/validate.js';
 import { prepareTrace, trace } from '../../src/tracer/index.js';
 import { needs } from '../support/host.js';
 
@@ -90,9 +92,8 @@ describe.each(['native', 'node'] as const)('the %s launcher', needs('ptrace', 's
   });
 
   it('a filter the kernel refuses → UNAVAILABLE (seccomp EINVAL in the launcher)', async () => {
-    // One instruction that is not a return: the kernel's checker rejects it.
-    const filter = new Uint8Array(8);
-    filter[0] = 0x20; // BPF_LD|BPF_W|BPF_ABS, k = 0, then no return
+    // Valid classic BPF that seccomp refuses: a load past the end of struct seccomp_data.
+    const filter = validateProgram([stmt(LD | W | ABS, 64), stmt(RET | K, 0x7fff0000)]);
     await expect(trace({ argv: ['true'], filter })).rejects.toMatchObject({ code: 'UNAVAILABLE' });
   });
 });

@@ -7,7 +7,7 @@ import { programProblem, validateProgram } from './validate.js';
 export const INSN_SIZE = 8;
 
 /** The raw bytes of `p`, as bwrap --seccomp and seccomp(2) read them. */
-export function encodeProgram(p: readonly Instruction[]): Uint8Array {
+export function encodeProgram(p: ValidatedProgram): Uint8Array {
   const bytes = new Uint8Array(p.length * INSN_SIZE);
   const view = new DataView(bytes.buffer);
   p.forEach((insn, i) => {

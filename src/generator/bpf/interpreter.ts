@@ -9,7 +9,6 @@ import {
   DIV,
   IMM,
   IND,
-  type Instruction,
   isTxa,
   JA,
   JEQ,
@@ -40,6 +39,7 @@ import {
   SUB,
   sizeBytes,
   usesX,
+  type ValidatedProgram,
   X,
   XOR,
 } from './types.js';
@@ -61,7 +61,7 @@ export interface RunOptions {
  * Runs `p` over `data` and returns the 32-bit value of the RET it reaches. `p` is trusted to be
  * valid (validateProgram); a malformed jump throws rather than reading past the end.
  */
-export function runFilter(p: readonly Instruction[], data: Uint8Array, opts: RunOptions = {}): number {
+export function runFilter(p: ValidatedProgram, data: Uint8Array, opts: RunOptions = {}): number {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const little = (opts.byteOrder ?? 'little') === 'little';
   const mem = new Uint32Array(MEM_WORDS);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_ARCH, X32_SYSCALL_BIT } from '../../../src/arch/index.js';
+import { decodeProgram } from '../../../src/generator/bpf/encode.js';
 import { runFilter } from '../../../src/generator/bpf/interpreter.js';
 import { emitPolicy } from '../../../src/generator/emit/index.js';
 import { loadPolicy } from '../../../src/generator/input/load.js';
@@ -66,15 +67,8 @@ async function compareExported(source: string, policy: Policy, name: string): Pr
   await execa('gcc', [harness, '-lseccomp', '-o', exe]);
   const { stdout } = await execa(exe, [], { encoding: 'buffer' });
   const bytes = new Uint8Array(stdout);
-  const program = [];
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let off = 0; off < bytes.length; off += 8)
-    program.push({
-      code: view.getUint16(off, true),
-      jt: bytes[off + 2]!,
-      jf: bytes[off + 3]!,
-      k: view.getUint32(off + 4, true),
-    });
+  // libseccomp's own export, read back as the kernel would take it.
+  const program = decodeProgram(bytes);
   let compared = 0;
   for (const [auditArch, base] of [
     [AUDIT_ARCH.x86_64, 0],

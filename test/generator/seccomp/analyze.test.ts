@@ -3,18 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { type Arch, AUDIT_ARCH, syscallName, syscallNumber, syscallTable } from '../../../src/arch/index.js';
 import { decodeProgram, encodeProgram } from '../../../src/generator/bpf/encode.js';
 import { runFilter } from '../../../src/generator/bpf/interpreter.js';
-import {
-  ABS,
-  type Instruction,
-  JEQ,
-  JMP,
-  jump,
-  K,
-  LD,
-  RET,
-  stmt,
-  W,
-} from '../../../src/generator/bpf/types.js';
+import type { ValidatedProgram } from '../../../src/generator/bpf/types.js';
+import { ABS, JEQ, JMP, jump, K, LD, RET, stmt, W } from '../../../src/generator/bpf/types.js';
 import { evaluatePolicy } from '../../../src/generator/policy/evaluate.js';
 import { actionValue, type Policy } from '../../../src/generator/policy/types.js';
 import {
@@ -99,7 +89,7 @@ describe('summarizeProgram', () => {
 });
 
 describe('policyFromProgram', () => {
-  const check = (policy: Policy, program: readonly Instruction[], skip: readonly string[] = []) => {
+  const check = (policy: Policy, program: ValidatedProgram, skip: readonly string[] = []) => {
     for (const arch of ARCHES) {
       for (const nr of [...new Set(Object.values(syscallTable(arch))), -1]) {
         if (skip.includes(`${arch}:${syscallName(arch, nr)}`)) continue;

@@ -37,7 +37,7 @@ import {
   X32_SYSCALL_BIT,
 } from '../../../src/arch/index.js';
 import { runFilter } from '../../../src/generator/bpf/interpreter.js';
-import type { Instruction } from '../../../src/generator/bpf/types.js';
+import type { ValidatedProgram } from '../../../src/generator/bpf/types.js';
 import { evaluatePolicy } from '../../../src/generator/policy/evaluate.js';
 import {
   type Action,
@@ -81,8 +81,8 @@ function argSamples(arch: Arch, policy: Policy): bigint[][] {
 }
 
 function compare(
-  ours: readonly Instruction[],
-  theirs: readonly Instruction[],
+  ours: ValidatedProgram,
+  theirs: ValidatedProgram,
   policy: Policy,
   skip: ReadonlySet<string>,
 ): string[] {
