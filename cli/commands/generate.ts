@@ -26,6 +26,7 @@ interface GenerateFlags {
   arches?: string;
   caps?: string;
   kernel?: string;
+  lossy?: boolean;
 }
 
 const DEFAULT_RECORDING = 'recording.json';
@@ -72,6 +73,10 @@ export function registerGenerate(program: Command): void {
       "capabilities for Docker profiles' includes/excludes (default: Docker's default set)",
     )
     .option('--kernel <X.Y>', "kernel version for Docker profiles' minKernel (default: the running kernel)")
+    .option(
+      '--lossy',
+      'convert a raw BPF filter even where the output cannot decide exactly as it does (the output says what was approximated)',
+    )
     .action(
       action(async (inputs: string[], flags: GenerateFlags) => {
         const format = parseFormat(flags.format);
@@ -103,6 +108,7 @@ export function registerGenerate(program: Command): void {
           ...(flags.arches ? { arches: parseArches(flags.arches) } : {}),
           ...(flags.caps !== undefined ? { caps: parseCaps(flags.caps) } : {}),
           ...(flags.kernel ? { kernel: flags.kernel } : {}),
+          ...(flags.lossy ? { lossy: true } : {}),
         });
         if (!flags.output) process.stdout.write(typeof content === 'string' ? content : Buffer.from(content));
         return undefined;

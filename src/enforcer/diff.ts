@@ -3,6 +3,8 @@ import type { Arch } from '../arch/index.js';
 import { ARCHES } from '../arch/index.js';
 import type { Action, Policy, Rule } from '../generator/policy/types.js';
 import { sameAction } from '../generator/policy/types.js';
+import { seccompReturnName } from '../generator/seccomp/annotate.js';
+import type { BehaviourDifference } from '../generator/seccomp/compare.js';
 import { describeAction, describeRule } from './describe.js';
 
 /** One syscall present on one side only, with its rules (as text, e.g. `allow if arg0 == 0x2`). */
@@ -24,9 +26,21 @@ export interface ArchDiff {
   readonly changed: readonly SyscallChange[];
 }
 
+/** One syscall (and, when arguments decide, one argument vector) the two filters decide differently. */
+export interface BehaviourChange {
+  readonly arch: Arch;
+  readonly syscall: string;
+  /** `arg2=0x7`, when the difference depends on the arguments. */
+  readonly args?: string;
+  readonly from: string;
+  readonly to: string;
+}
+
 /** What changed from policy A to policy B. `identical` is true when nothing did. */
 export interface PolicyDiff {
   readonly identical: boolean;
+  /** Set when a raw filter was compared by what it decides rather than rule by rule. */
+  readonly behaviour?: readonly BehaviourChange[];
   readonly defaultAction?: { readonly from: string; readonly to: string };
   readonly arches: { readonly added: readonly Arch[]; readonly removed: readonly Arch[] };
   /** Only arches with at least one difference appear. */
@@ -95,10 +109,32 @@ export function diffPolicies(a: Policy, b: Policy): PolicyDiff {
   return defaultAction ? { identical, defaultAction, arches, syscalls } : { identical, arches, syscalls };
 }
 
+/** A diff made by comparing what two filters decide (see behaviourDifferences). */
+export function behaviourDiff(differences: readonly BehaviourDifference[]): PolicyDiff {
+  const behaviour = differences.map((d) => {
+    const args = d.args
+      ?.map((v, i) => (v === 0n ? undefined : `arg${i}=0x${v.toString(16)}`))
+      .filter((x) => x !== undefined)
+      .join(', ');
+    const change = {
+      arch: d.arch,
+      syscall: d.syscall,
+      from: seccompReturnName(d.left),
+      to: seccompReturnName(d.right),
+    };
+    return args ? { ...change, args } : change;
+  });
+  return { identical: behaviour.length === 0, behaviour, arches: { added: [], removed: [] }, syscalls: {} };
+}
+
 /** The diff as short text: `+ name  rule`, `- name  rule`, `~ name  +rule -rule`, grouped by arch. */
 export function formatDiff(diff: PolicyDiff, labels: { a: string; b: string }): string {
+  if (diff.identical && diff.behaviour)
+    return `${labels.a} and ${labels.b} decide every syscall the same way\n`;
   if (diff.identical) return `${labels.a} and ${labels.b} allow the same syscalls with the same rules\n`;
   const lines: string[] = [`--- ${labels.a}`, `+++ ${labels.b}`];
+  for (const c of diff.behaviour ?? [])
+    lines.push(`~ ${c.arch} ${c.syscall}${c.args ? ` (${c.args})` : ''}: ${c.from} → ${c.to}`);
   if (diff.defaultAction) lines.push(`default action: ${diff.defaultAction.from} → ${diff.defaultAction.to}`);
   for (const arch of diff.arches.added) lines.push(`+ arch ${arch}`);
   for (const arch of diff.arches.removed) lines.push(`- arch ${arch}`);

@@ -9,8 +9,9 @@ import type { GenerateOptions } from '../generator/policy/options.js';
 import type { Policy } from '../generator/policy/types.js';
 import { actionFromValue } from '../generator/policy/types.js';
 import { summarizeProgram } from '../generator/seccomp/analyze.js';
+import { behaviourDifferences, policyDecider, programDecider } from '../generator/seccomp/compare.js';
 import { seccompData } from '../generator/seccomp/data.js';
-import { diffPolicies, type PolicyDiff } from './diff.js';
+import { behaviourDiff, diffPolicies, type PolicyDiff } from './diff.js';
 import { type LintFinding, lintPolicy } from './lint.js';
 import { readProfile } from './profile.js';
 
@@ -21,13 +22,25 @@ function policyOf(source: ProfileSource, options?: Partial<GenerateOptions>): Po
   return typeof source === 'string' ? readProfile(source, options).policy : source;
 }
 
-/** What changed from `a` to `b`: added and removed syscalls and argument rules per arch. */
+/**
+ * What changed from `a` to `b`. Two rule sets are compared rule by rule; when either side is a raw
+ * BPF filter (whose lift may approximate), the two filters are compared by what they decide, syscall
+ * by syscall, so diff agrees with what enforce installs.
+ */
 export async function diff(
   a: ProfileSource,
   b: ProfileSource,
   options: { generate?: Partial<GenerateOptions> } = {},
 ): Promise<PolicyDiff> {
-  return diffPolicies(policyOf(a, options.generate), policyOf(b, options.generate));
+  const [left, right] = [a, b].map((s) =>
+    typeof s === 'string' ? readProfile(s, options.generate) : undefined,
+  );
+  if (!left?.program && !right?.program)
+    return diffPolicies(policyOf(a, options.generate), policyOf(b, options.generate));
+  const decider = (p: ReturnType<typeof readProfile> | undefined, source: ProfileSource) =>
+    p?.program ? programDecider(p.program) : policyDecider(p?.policy ?? (source as Policy));
+  const differences = behaviourDifferences(decider(left, a), decider(right, b), reachableArches());
+  return behaviourDiff(differences);
 }
 
 /** Dangerous allowances in a profile; raw BPF filters are also checked for a missing arch check. */

@@ -1,7 +1,10 @@
 // `generate()`: inputs (recordings, profiles, raw BPF) → one Policy → one output format.
 import { assertWritable, writeFileAtomic } from '../util/atomic-write.js';
-import { emitPolicy, type Format } from './emit/index.js';
-import { loadPolicy } from './input/load.js';
+import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+import type { ValidatedProgram } from './bpf/types.js';
+import { assertExactConversion } from './convert.js';
+import { emitPolicy, type Format, isProgramFormat } from './emit/index.js';
+import { loadInput, loadPolicy } from './input/load.js';
 import { DEFAULT_GENERATE_OPTIONS, type GenerateOptions } from './policy/options.js';
 import type { Policy } from './policy/types.js';
 
@@ -22,11 +25,35 @@ export async function generate(
   const { inputs, format, output, ...rest } = req;
   if (output) assertWritable(output);
   const opts: GenerateOptions = { ...DEFAULT_GENERATE_OPTIONS, ...stripUndefined(rest) };
-  let policy = loadPolicy(inputs, opts);
+  const raw = passThrough(inputs, format, rest, opts);
+  let policy = raw?.policy ?? loadPolicy(inputs, opts);
   if (rest.defaultAction) policy = { ...policy, defaultAction: rest.defaultAction };
-  const content = emitPolicy(policy, format);
+  if (!raw && !opts.lossy && inputs.length === 1) {
+    const input = loadInput(inputs[0]!, opts);
+    if (input.kind === 'bpf') assertExactConversion(inputs[0]!, input.program, policy, format, opts);
+  }
+  const content = emitPolicy(policy, format, raw?.program);
   if (output) writeFileAtomic(output, content);
   return { policy, content };
+}
+
+/**
+ * One raw filter written as bpf, bpf-c or disasm with nothing asked to change: the program itself,
+ * byte for byte (its lift, which may approximate, gives only the provenance).
+ */
+function passThrough(
+  inputs: readonly string[],
+  format: Format,
+  asked: Partial<GenerateOptions>,
+  opts: GenerateOptions,
+): { policy: Policy; program: ValidatedProgram } | undefined {
+  const changes =
+    asked.defaultAction || asked.arches || asked.errnoOverrides?.size || (asked.runtime ?? 'none') !== 'none';
+  if (inputs.length !== 1 || !isProgramFormat(format) || changes) return undefined;
+  const input = loadInput(inputs[0]!, opts);
+  if (input.kind !== 'bpf') return undefined;
+  const provenance = { tool: `${TOOL_NAME} ${TOOL_VERSION}`, sources: [...inputs], options: {} };
+  return { policy: { ...input.policy, provenance }, program: input.program };
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

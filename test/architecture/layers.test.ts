@@ -25,7 +25,7 @@ const LAYERS: readonly {
   { group: 'seccomp', rank: 4, paths: ['src/generator/seccomp/'] },
   { group: 'input', rank: 5, paths: ['src/generator/input/'] },
   { group: 'emit', rank: 5, paths: ['src/generator/emit/'] },
-  { group: 'generator', rank: 6, paths: ['src/generator/index.ts'] },
+  { group: 'generator', rank: 6, paths: ['src/generator/index.ts', 'src/generator/convert.ts'] },
   { group: 'enforcer', rank: 7, paths: ['src/enforcer/'] },
   { group: 'container', rank: 8, paths: ['src/container/'] },
   { group: 'api', rank: 9, paths: ['src/testing/', 'src/index.ts'] },

@@ -102,5 +102,44 @@ describe(
       });
       expect(after.some((insn, pc) => insn.k !== before[pc]!.k)).toBe(true);
     });
+
+    it('generate passes the program through to bpf byte for byte, and converts it to rules only exactly', async () => {
+      const again = join(dir, 'again.bpf');
+      expect((await profile(['generate', bpf, '--format', 'bpf', '-o', again])).exitCode).toBe(0);
+      expect(readFileSync(again).equals(readFileSync(bpf))).toBe(true);
+      // W^X as rules: mask tests Docker JSON can carry. The converted file decides like the filter.
+      const docker = join(dir, 'converted.json');
+      const conv = await profile(['generate', bpf, '--format', 'docker', '-o', docker]);
+      expect(conv.exitCode, conv.stderr).toBe(0);
+      const same = await profile(['diff', bpf, docker]);
+      expect(same.stdout).toContain('decide every syscall the same way');
+      expect(same.exitCode).toBe(0);
+      expect((await profile(['enforce', '--profile', docker, '--', wx, 'wx'])).exitCode).toBe(EXIT.violation);
+      // systemd has no argument tests: refused, naming what would change, unless asked for.
+      const systemd = join(dir, 'converted.conf');
+      const refused = await profile(['generate', bpf, '--format', 'systemd', '-o', systemd]);
+      expect(refused.exitCode).toBe(EXIT.badInput);
+      expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+      expect(refused.stderr).toMatch(
+        /mprotect \(arg2=0x[0-9a-f]+\): the filter KILL_PROCESS, ALLOW in the output/,
+      );
+      expect(refused.stderr).toContain('--lossy');
+      expect(
+        (await profile(['generate', bpf, '--format', 'systemd', '--lossy', '-o', systemd])).exitCode,
+      ).toBe(0);
+    });
+
+    it('diff, lint and enforce agree on the same file: diff compares what the filters decide', async () => {
+      const loose = (
+        await recordAndGenerate(scratch('exact-bpf-loose'), [wx, 'none'], ['bpf'], ['--args', 'none'])
+      ).outputs.bpf!;
+      const changed = await profile(['diff', bpf, loose]);
+      expect(changed.exitCode).toBe(1);
+      expect(changed.stdout).toMatch(/~ x86_64 mprotect \(arg2=0x[0-9a-f]+\): KILL_PROCESS → ALLOW/);
+      const lint = await profile(['lint', loose]);
+      expect(lint.stdout).toContain('write-exec-memory');
+      expect((await profile(['lint', bpf])).stdout).not.toContain('write-exec-memory');
+      expect((await profile(['enforce', '--profile', loose, '--', wx, 'wx'])).exitCode).toBe(0);
+    });
   },
 );

@@ -1,12 +1,13 @@
 // `bpf-c`: a C header with the compiled filter as a sock_filter array and a loader function.
+import type { ValidatedProgram } from '../bpf/types.js';
 import type { Policy } from '../policy/types.js';
 import { compilePolicy } from '../seccomp/compile.js';
 import { provenanceComment } from './provenance.js';
 
 const hex = (n: number, width: number): string => `0x${n.toString(16).padStart(width, '0')}`;
 
-export function emitBpfC(policy: Policy): string {
-  const program = compilePolicy(policy);
+/** The header for `program`, or the policy compiled; the policy's provenance heads it. */
+export function emitBpfC(policy: Policy, program: ValidatedProgram = compilePolicy(policy)): string {
   const rows = program.map((i) => `  {${hex(i.code, 4)}, ${i.jt}, ${i.jf}, ${hex(i.k >>> 0, 8)}},`);
   return `/*
 ${provenanceComment(policy, ' *')}

@@ -1,5 +1,6 @@
 // Every output format, one emitter per file; this picks one.
 import { ProfilerError } from '../../errors.js';
+import type { ValidatedProgram } from '../bpf/types.js';
 import type { Policy } from '../policy/types.js';
 import { emitBpf } from './bpf.js';
 import { emitBpfC } from './bpf-c.js';
@@ -26,8 +27,16 @@ export function parseFormat(text: string): Format {
   );
 }
 
-/** `policy` written in `format`: text, or bytes for `bpf`. */
-export function emitPolicy(policy: Policy, format: Format): string | Uint8Array {
+/** Formats that carry a program as it is (a raw filter passes through them unchanged). */
+export function isProgramFormat(format: Format): boolean {
+  return format === 'bpf' || format === 'bpf-c' || format === 'disasm';
+}
+
+/**
+ * `policy` written in `format`: text, or bytes for `bpf`. For the program formats, `program` (a raw
+ * filter passed through) replaces the policy compiled; the policy still gives the provenance.
+ */
+export function emitPolicy(policy: Policy, format: Format, program?: ValidatedProgram): string | Uint8Array {
   switch (format) {
     case 'docker':
       return emitDocker(policy);
@@ -36,11 +45,11 @@ export function emitPolicy(policy: Policy, format: Format): string | Uint8Array 
     case 'k8s':
       return emitK8s(policy);
     case 'bpf':
-      return emitBpf(policy);
+      return emitBpf(policy, program);
     case 'bpf-c':
-      return emitBpfC(policy);
+      return emitBpfC(policy, program);
     case 'disasm':
-      return emitDisasm(policy);
+      return emitDisasm(policy, program);
     case 'libseccomp':
       return emitLibseccomp(policy);
     case 'systemd':

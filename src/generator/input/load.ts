@@ -7,7 +7,6 @@ import { parseRecording } from '../../recording/io.js';
 import { looksLikeRecording, type Recording } from '../../recording/schema.js';
 import { parseJson } from '../../util/json.js';
 import { TOOL_NAME, TOOL_VERSION } from '../../version.js';
-import { decodeProgram } from '../bpf/encode.js';
 import type { ValidatedProgram } from '../bpf/types.js';
 import { describeOptions } from '../policy/describe-options.js';
 import { policyFromRecordings } from '../policy/from-recordings.js';
@@ -16,6 +15,7 @@ import { runtimeSyscalls } from '../policy/runtime.js';
 import type { Action, Policy, Rule } from '../policy/types.js';
 import { actionValue } from '../policy/types.js';
 import { policyFromProgram } from '../seccomp/analyze.js';
+import { exactLift, readFilter } from './bpf.js';
 import { ociSeccompObject } from './oci.js';
 import { type ProfileMeta, policyFromSeccompJson } from './seccomp-json.js';
 
@@ -82,7 +82,7 @@ export function loadInput(path: string, opts: GenerateOptions): LoadedInput {
       'BAD_INPUT',
       `${path}: not a recording, Docker/OCI profile (JSON) or raw BPF filter (a multiple of 8 bytes)`,
     );
-  const program = decodeProgram(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length));
+  const program = readFilter(path, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length));
   return { kind: 'bpf', policy: policyFromProgram(program, opts.arches ?? reachableArches()), program };
 }
 
@@ -157,7 +157,8 @@ export function loadPolicy(paths: readonly string[], opts: GenerateOptions): Pol
     const input = loadInput(path, opts);
     if (input.kind === 'recording') recordings.push(input.recording);
     else {
-      policies.push(applyToProfile(input.policy, opts));
+      const policy = input.kind === 'bpf' ? exactLift(path, input, opts.lossy === true) : input.policy;
+      policies.push(applyToProfile(policy, opts));
       meta ??= input.meta;
     }
   }

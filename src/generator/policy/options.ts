@@ -25,6 +25,11 @@ export interface GenerateOptions {
   readonly caps?: readonly string[];
   /** Kernel version (X.Y) for Docker profiles' minKernel; default: the running kernel. */
   readonly kernel?: string;
+  /**
+   * Accept an approximation when a raw BPF input is turned into rules that do not decide exactly
+   * as it does (the output then says what was approximated). Default: such a conversion fails.
+   */
+  readonly lossy?: boolean;
 }
 
 export const DEFAULT_GENERATE_OPTIONS: GenerateOptions = Object.freeze<GenerateOptions>({

@@ -26,6 +26,15 @@ function intervals(f: WordFacts): [number, number][] {
   return out;
 }
 
+/** Every value with only bits of `mask` set, when it has at most 4 bits; else an empty list. */
+function subsetsOf(mask: number): number[] {
+  const bits = [...Array(32).keys()].filter((b) => ((mask >>> b) & 1) === 1);
+  if (bits.length > 4) return [];
+  return [...Array(1 << bits.length).keys()].map((i) =>
+    bits.reduce((w, b, j) => (((i >> j) & 1) === 1 ? (w | (1 << b)) >>> 0 : w), 0),
+  );
+}
+
 /** Alternatives (ORed) of conditions (ANDed) equivalent to one path's facts, if expressible. */
 function conditionsOf(facts: ReadonlyMap<number, WordFacts>, arch: Arch): Condition[][] | undefined {
   let alternatives: Condition[][] = [[]];
@@ -35,13 +44,31 @@ function conditionsOf(facts: ReadonlyMap<number, WordFacts>, arch: Arch): Condit
     const lo = facts.get(16 + 8 * i) ?? FREE;
     const hi = arch === 'i386' ? FREE : (facts.get(20 + 8 * i) ?? FREE);
     const common: Condition[] = [];
-    for (const { m, v, eq } of lo.masks) {
-      if (!eq) return undefined;
-      common.push({ arg, op: 'MASKED_EQ', value: BigInt(m), valueTwo: BigInt(v) });
-    }
-    for (const { m, v, eq } of hi.masks) {
-      if (!eq) return undefined;
-      common.push({ arg, op: 'MASKED_EQ', value: shift(m), valueTwo: shift(v) });
+    // `(word & m) != v` has no condition of its own; for a mask of a few bits it is the OR of
+    // `(word & m) == w` over the other values w (W^X: prot & 6 is 0, 2 or 4, never 6).
+    let masked: Condition[][] = [[]];
+    for (const [word, place] of [
+      [lo, (v: number) => BigInt(v)],
+      [hi, shift],
+    ] as const) {
+      for (const { m, v, eq } of word.masks) {
+        if (eq) {
+          common.push({ arg, op: 'MASKED_EQ', value: place(m), valueTwo: place(v) });
+          continue;
+        }
+        // Beside `(word & m) == v2` on the same path, `!= v` is implied (v2 != v) or impossible.
+        const same = word.masks.find((o) => o.eq && o.m === m);
+        if (same) {
+          if (same.v === v) return [];
+          continue;
+        }
+        const others = subsetsOf(m).filter((w) => w !== v);
+        if (others === undefined || others.length === 0) return undefined;
+        masked = masked.flatMap((alt) =>
+          others.map((w) => [...alt, { arg, op: 'MASKED_EQ', value: place(m), valueTwo: place(w) } as const]),
+        );
+        if (masked.length > 16) return undefined;
+      }
     }
     const options: Condition[][] = [];
     for (const [hMin, hMax] of intervals(hi)) {
@@ -62,7 +89,7 @@ function conditionsOf(facts: ReadonlyMap<number, WordFacts>, arch: Arch): Condit
         } else {
           return undefined;
         }
-        options.push(c);
+        for (const m of masked) options.push([...c, ...m]);
       }
     }
     const next: Condition[][] = [];
@@ -153,10 +180,11 @@ export function policyFromProgram(p: readonly Instruction[], arches: readonly Ar
   const rules: Partial<Record<Arch, Rule[]>> = {};
   const kept: Arch[] = [];
   const approximated: string[] = [];
+  // An ABI on which every call is killed is one the policy does not list (unlisted ABIs are killed).
   const killAll = (arch: Arch): boolean =>
     [...(summary.arches[arch]?.values() ?? [])].every(
       (a) => a !== 'conditional' && a.kind === 'kill-process',
-    ) && defaultAction.kind !== 'kill-process';
+    );
   for (const arch of arches) {
     if (killAll(arch)) continue;
     kept.push(arch);
