@@ -26,9 +26,8 @@ function asReadBack(policy: Policy, format: Format, opts: GenerateOptions): Poli
     case 'docker':
     case 'oci':
     case 'k8s': {
-      const doc = JSON.parse(
-        JSON.stringify(toScmpProfile(policy), (_k, v) => (typeof v === 'bigint' ? Number(v) : v)),
-      );
+      // The object the emitter writes, read by the same parser that reads the file (64-bit exact).
+      const doc = toScmpProfile(policy) as unknown as JsonValue;
       return policyFromSeccompJson(doc, format, { ...opts, arches: policy.arches }, 'oci').policy;
     }
     case 'systemd':
