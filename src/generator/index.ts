@@ -5,6 +5,9 @@ import { loadPolicy } from './input/load.js';
 import { DEFAULT_GENERATE_OPTIONS, type GenerateOptions } from './policy/options.js';
 import type { Policy } from './policy/types.js';
 
+/** Formats a container engine loads: their profiles get the runtimes' post-filter sets by default. */
+export const CONTAINER_FORMATS: readonly Format[] = ['docker', 'oci', 'k8s'];
+
 export type GenerateRequest = {
   inputs: string[];
   format: Format;
@@ -21,7 +24,12 @@ export async function generate(
 ): Promise<{ policy: Policy; content: string | Uint8Array }> {
   const { inputs, format, output, ...rest } = req;
   if (output) assertWritable(output);
-  const opts: GenerateOptions = { ...DEFAULT_GENERATE_OPTIONS, ...stripUndefined(rest) };
+  const opts: { -readonly [K in keyof GenerateOptions]: GenerateOptions[K] } = {
+    ...DEFAULT_GENERATE_OPTIONS,
+    ...stripUndefined(rest),
+  };
+  // Defaults follow the target: a container profile must let runc and crun start the container.
+  if (opts.runtime === 'auto') opts.runtime = CONTAINER_FORMATS.includes(format) ? 'any' : 'none';
   let policy = loadPolicy(inputs, opts);
   if (rest.defaultAction) policy = { ...policy, defaultAction: rest.defaultAction };
   const content = emitPolicy(policy, format);
