@@ -154,7 +154,11 @@ export async function runEngineSession(opts: EngineSessionOptions): Promise<Engi
   }
 }
 
-function runClient(argv: readonly string[], env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<number> {
+export function runClient(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  signal?: AbortSignal,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(argv[0]!, argv.slice(1), { stdio: 'inherit', env });
     const onAbort = () => child.kill('SIGTERM');
