@@ -1,12 +1,13 @@
 // One container run through a session: inject the wrapper, run the engine's client in the
 // foreground, then collect what the background recorders left in the session.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ProfilerError } from '../errors.js';
 import { resolveCommand } from '../tracer/command.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { type EngineRun, injectSession } from './engine.js';
 import type { RecorderResult } from './recorder.js';
 import { crunArgv } from './runtimes.js';
@@ -14,10 +15,28 @@ import {
   activeRecorders,
   createSession,
   removeSession,
+  runDir,
   type Session,
   type SessionSpec,
   sessionResults,
 } from './session.js';
+
+/**
+ * The wrapper podman gets as `--runtime`: conmon runs the runtime with an environment of its own,
+ * so a small script under the run directory carries the run directory and this Node to it. It
+ * outlives the session: podman's clean-up may call the runtime after `podman run` has returned.
+ */
+export function podmanWrapper(env: NodeJS.ProcessEnv): string {
+  const path = join(runDir(env), 'profile-runtime');
+  const q = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
+  const text = `#!/bin/sh\n# Written by seccomp-profiler for podman sessions (docs/containers.md).\nSECCOMP_PROFILER_RUNDIR=${q(runDir(env))} SECCOMP_PROFILER_NODE=${q(process.execPath)} exec ${q(wrapperPath())} "$@"\n`;
+  let current = '';
+  try {
+    current = readFileSync(path, 'utf8');
+  } catch {}
+  if (current !== text) writeFileAtomic(path, text, 0o755);
+  return path;
+}
 
 /** The name `profile setup docker` registers the wrapper under. */
 export const DOCKER_RUNTIME_NAME = 'seccomp-profiler';
@@ -140,7 +159,7 @@ export async function runEngineSession(opts: EngineSessionOptions): Promise<Engi
       writeFileSync(seccomp, opts.seccomp);
     }
     const argv = injectSession(opts.run, {
-      runtime: opts.run.engine === 'docker' ? dockerRuntime : wrapperPath(),
+      runtime: opts.run.engine === 'docker' ? dockerRuntime : podmanWrapper(env),
       cidfile: session.spec.cidfile,
       ...(seccomp ? { seccomp } : {}),
     });
