@@ -7,13 +7,12 @@ import { measureRuntime } from '../../src/container/measure.js';
 import { crunArgv } from '../../src/container/runtimes.js';
 import { runtimeSyscalls } from '../../src/generator/policy/runtime.js';
 import { RUNTIME_SETS } from '../../src/generator/policy/runtime-sets.js';
-import { missing, skipReason } from '../support/engines.js';
+import { needs } from '../support/host.js';
 
 const REGENERATE = 'run `npm run gen:runtime-sets` (as root) and commit the result';
 
 for (const name of ['runc', 'crun'] as const) {
-  const reason = skipReason(`${name} post-filter set`, missing('root', name));
-  describe.skipIf(reason)(`${name}'s measured post-filter sets`, () => {
+  describe(`${name}'s measured post-filter sets`, needs('root', name), () => {
     it(`match what ${name} does here after loading the filter`, async () => {
       const measured = await measureRuntime(name === 'crun' ? crunArgv() : ['runc'], 1);
       const file = RUNTIME_SETS[name];

@@ -1,45 +1,10 @@
-// Real container engines for the tests: probes that say why something cannot run here, a private
+// Real container engines for the tests (whether they exist: host.ts's needs()): a private
 // dockerd (own socket, data, exec root and daemon.json under a temp dir, no networking, stopped by
 // pid), private podman storage, and a ~4 MB image made from host binaries (no registry needed).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
-
-function onPath(name: string): boolean {
-  for (const dir of (process.env.PATH ?? '/usr/bin:/bin').split(':').concat(['/usr/sbin', '/sbin'])) {
-    if (existsSync(join(dir, name))) return true;
-  }
-  return false;
-}
-
-/** Why `what` cannot run here, or undefined when it can. */
-export function missing(...what: ('root' | 'runc' | 'crun' | 'docker' | 'podman')[]): string | undefined {
-  for (const w of what) {
-    if (w === 'root') {
-      if (process.getuid?.() !== 0) return 'needs root (ptrace of the runtime, cgroups, mounts)';
-      continue;
-    }
-    if (w === 'docker') {
-      if (!onPath('dockerd') || !existsSync('/usr/bin/docker'))
-        return 'docker.io is not installed (./setup.sh installs it)';
-      continue;
-    }
-    if (w === 'podman') {
-      if (!onPath('podman') || !onPath('conmon'))
-        return 'podman or conmon is not installed (./setup.sh installs them)';
-      continue;
-    }
-    if (!onPath(w)) return `${w} is not installed (./setup.sh installs it)`;
-  }
-  return undefined;
-}
-
-/** Prints why a suite is skipped, once, so a skip is never silent. Returns the reason. */
-export function skipReason(suite: string, reason: string | undefined): string | undefined {
-  if (reason) process.stderr.write(`[skip] ${suite}: ${reason}\n`);
-  return reason;
-}
 
 /** The host binaries the image carries (a real shell and coreutils, with their libraries). */
 const IMAGE_BINARIES = ['sh', 'ls', 'sort', 'head', 'cat', 'wc', 'tr', 'uname', 'echo', 'true'];

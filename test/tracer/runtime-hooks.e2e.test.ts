@@ -3,7 +3,7 @@
 // its children still run (`runc create` returns, the container's init lives on).
 import { describe, expect, it } from 'vitest';
 import { trace } from '../../src/tracer/index.js';
-import { missing, skipReason } from '../support/engines.js';
+import { needs } from '../support/host.js';
 
 const NNP_IS = (v: number) => ['/bin/sh', '-c', `grep -q '^NoNewPrivs:[[:space:]]*${v}$' /proc/self/status`];
 
@@ -13,14 +13,13 @@ describe('trace() for runtimes', () => {
     expect(r.outcome).toEqual({ status: 'exited', code: 0 });
   });
 
-  const reason = skipReason('trace without no_new_privs', missing('root'));
-  it.skipIf(reason)('noNewPrivileges: false installs the filter without it (CAP_SYS_ADMIN)', async () => {
+  it('noNewPrivileges: false installs the filter without it (CAP_SYS_ADMIN)', needs('root'), async () => {
     const r = await trace({ argv: NNP_IS(0), pin: false, noNewPrivileges: false });
     expect(r.outcome).toEqual({ status: 'exited', code: 0 });
     expect(r.recording.syscalls.x86_64?.execve).toBeDefined();
   });
 
-  it.skipIf(reason)('the Node launcher (the fallback) leaves no_new_privs alone the same way', async () => {
+  it('the Node launcher (the fallback) leaves no_new_privs alone the same way', needs('root'), async () => {
     const saved = process.env.SECCOMP_PROFILER_LAUNCHER;
     process.env.SECCOMP_PROFILER_LAUNCHER = 'node';
     try {
