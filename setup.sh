@@ -6,8 +6,10 @@ cd "$(dirname "$0")"
 
 # strace: ground truth in tests and the benchmark peer. gcc/libc6-dev: C fixtures (int 0x80, x32).
 # libseccomp-dev: compiles the `libseccomp` output. bubblewrap, runc: real consumers of our bpf/oci output.
+# docker.io (dockerd, containerd), podman, conmon, crun: the container engines the container tests start
+# themselves (test/container; dockerd on a private socket, stopped afterwards).
 # python3, git, tar, coreutils: real workloads in the end-to-end tests.
-PACKAGES=(strace gcc libc6-dev libseccomp-dev libseccomp2 bubblewrap runc python3 git tar coreutils systemd bsdutils)
+PACKAGES=(strace gcc libc6-dev libseccomp-dev libseccomp2 bubblewrap runc crun podman conmon docker.io containerd python3 git tar coreutils systemd bsdutils)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

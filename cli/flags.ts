@@ -76,8 +76,8 @@ export function parseArgsMode(text: string): ArgsMode {
 }
 
 export function parseRuntime(text: string): Runtime {
-  if (text === 'runc' || text === 'crun' || text === 'none') return text;
-  throw expected('--runtime', ['runc', 'crun', 'none'], text);
+  if (text === 'runc' || text === 'crun' || text === 'any' || text === 'auto' || text === 'none') return text;
+  throw expected('--runtime', ['auto', 'any', 'runc', 'crun', 'none'], text);
 }
 
 /** Comma-separated ABI names; `native`/`reachable` are not accepted here, be explicit. */

@@ -28,6 +28,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   diff: async () => (await import('./commands/diff.js')).registerDiff,
   lint: async () => (await import('./commands/lint.js')).registerLint,
   demo: async () => (await import('./commands/demo.js')).registerDemo,
+  setup: async () => (await import('./commands/setup.js')).registerSetup,
 };
 async function main(): Promise<void> {
   const requested = process.argv.slice(2).find((arg) => !arg.startsWith('-'));

@@ -12,6 +12,8 @@
 //   dist/bin/worker.js    the tracer thread `record` boots (src/tracer/warm.ts finds it next to the code)
 //   dist/bin/launcher.js  the Node launcher, used where the native one cannot run
 //   dist/bin/launcher     the native launcher, copied from dist/src/tracer by post-build.mjs
+//   dist/bin/runtime.cjs  the container runtime wrapper and its background recorder (src/container)
+//   dist/bin/profile-runtime  its executable: a sh script that finds node (src/container/profile-runtime.sh)
 import { copyFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
@@ -39,6 +41,21 @@ await build({
   define: { 'import.meta.url': 'importMetaUrl' },
   inject: ['scripts/bundle/import-meta-url.js'],
 });
+
+await build({
+  ...common,
+  entryPoints: ['src/container/runtime-main.ts'],
+  outfile: 'dist/bin/runtime.cjs',
+  format: 'cjs',
+  packages: undefined,
+  external: ['koffi', 'zod'],
+  define: { 'import.meta.url': 'importMetaUrl' },
+  inject: ['scripts/bundle/import-meta-url.js'],
+});
+copyFileSync(
+  new URL('../src/container/profile-runtime.sh', import.meta.url),
+  new URL('../dist/bin/profile-runtime', import.meta.url),
+);
 
 copyFileSync(
   new URL('../cli/entry.cjs', import.meta.url),

@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 const path = (rel) => fileURLToPath(new URL(rel, import.meta.url));
 const entry = path('../dist/bin/profile.cjs');
 if (existsSync(entry)) chmodSync(entry, 0o755);
+const runtimeWrapper = path('../dist/bin/profile-runtime');
+if (existsSync(runtimeWrapper)) chmodSync(runtimeWrapper, 0o755);
 
 const source = path('../src/tracer/launcher.c');
 const binaries = [path('../dist/src/tracer/launcher'), path('../dist/bin/launcher')];

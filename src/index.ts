@@ -1,5 +1,19 @@
 // The library API: everything the CLI does is callable from here.
 export * from './arch/index.js';
+export {
+  type ContainerEnforceOptions,
+  type ContainerEnforceResult,
+  enforceContainer,
+} from './container/enforce.js';
+export type { ContainerViolation } from './container/explain.js';
+export { type MeasuredRuntime, measureRuntime } from './container/measure.js';
+export {
+  type ContainerRecordOptions,
+  type ContainerRecordResult,
+  isContainerCommand,
+  recordContainer,
+} from './container/record.js';
+export { type DockerSetupOptions, type DockerSetupResult, setupDocker } from './container/setup.js';
 export * from './enforcer/index.js';
 export * from './errors.js';
 export * from './generator/bpf/index.js';

@@ -1,7 +1,8 @@
 // `profile check`: fail (exit 1) when a command makes syscalls its committed profile does not allow.
 import type { Command } from 'commander';
+import { ProfilerError } from '../../src/errors.js';
 import { action } from '../run.js';
-import { runTraced } from './traced.js';
+import { isContainerRun, runContainer, runTraced } from './traced.js';
 
 interface CheckFlags {
   profile: string;
@@ -20,6 +21,11 @@ export function registerCheck(program: Command): void {
     .passThroughOptions()
     .action(
       action(async (command: string[], flags: CheckFlags) => {
+        if (isContainerRun(command)) {
+          if (flags.update)
+            throw new ProfilerError('USAGE', '`--update` is not supported for containers yet');
+          return runContainer(command, flags.profile, 'check', flags.json === true);
+        }
         // Loaded on use: start-up time counts against check's overhead budget.
         const { check } = await import('../../src/enforcer/check.js');
         const { formatCheck } = await import('../../src/enforcer/report.js');

@@ -1,7 +1,7 @@
 // `profile enforce`: run a workload under a profile's real filter; `--complain` lists every violation.
 import type { Command } from 'commander';
 import { action } from '../run.js';
-import { runTraced } from './traced.js';
+import { isContainerRun, runContainer, runTraced } from './traced.js';
 
 interface EnforceFlags {
   profile: string;
@@ -24,6 +24,8 @@ export function registerEnforce(program: Command): void {
     .passThroughOptions()
     .action(
       action(async (command: string[], flags: EnforceFlags) => {
+        if (isContainerRun(command))
+          return runContainer(command, flags.profile, 'enforce', flags.json === true);
         // Loaded on use: start-up time is part of what `enforce`/`check` cost.
         const { enforce } = await import('../../src/enforcer/enforce.js');
         const { formatEnforce } = await import('../../src/enforcer/report.js');

@@ -21,8 +21,10 @@ interface GenerateFlags {
   errno: string[];
   baseline: boolean;
   args: string;
-  runtime: string;
-  nnp: boolean;
+  runtime?: string;
+  nnp?: boolean;
+  exe: string[];
+  excludeExe: string[];
   arches?: string;
   caps?: string;
   kernel?: string;
@@ -60,13 +62,15 @@ export function registerGenerate(program: Command): void {
     .option('--args <mode>', 'argument rules: none, safe, strict', 'safe')
     .option(
       '--runtime <runtime>',
-      'add what the container runtime calls after loading the filter: runc, crun, none',
-      'none',
+      'add what the container runtime calls after loading the filter (measured): auto (runc and crun for docker/oci/k8s, else none), any, runc, crun, none',
     )
+    .option('--nnp', "only the runtime's set for noNewPrivileges=true (default: both settings)")
     .option(
       '--no-nnp',
-      'the runtime runs with noNewPrivileges=false (loads the filter earlier: larger runtime set)',
+      "only the runtime's set for noNewPrivileges=false, what docker and podman use by default",
     )
+    .option('--exe <glob>', 'only syscalls of these executables (glob or path; repeatable)', collect, [])
+    .option('--exclude-exe <glob>', 'leave out syscalls of these executables (repeatable)', collect, [])
     .option('--arches <list>', 'ABIs of the policy, e.g. x86_64,i386 (default: those recorded)')
     .option(
       '--caps <list>',
@@ -103,8 +107,11 @@ export function registerGenerate(program: Command): void {
           errnoOverrides: parseErrnoOverrides(flags.errno),
           baseline: flags.baseline,
           args: parseArgsMode(flags.args),
-          runtime: parseRuntime(flags.runtime),
-          noNewPrivileges: flags.nnp,
+          ...(flags.runtime ? { runtime: parseRuntime(flags.runtime) } : {}),
+          ...(flags.nnp === undefined ? {} : { noNewPrivileges: flags.nnp }),
+          ...(flags.exe.length || flags.excludeExe.length
+            ? { executables: { include: flags.exe, exclude: flags.excludeExe } }
+            : {}),
           ...(flags.arches ? { arches: parseArches(flags.arches) } : {}),
           ...(flags.caps !== undefined ? { caps: parseCaps(flags.caps) } : {}),
           ...(flags.kernel ? { kernel: flags.kernel } : {}),

@@ -13,6 +13,22 @@ interface RecordFlags {
   pin: boolean;
 }
 
+/** `docker|podman run …`, `runc|crun …`: recorded through the container machinery (src/container). */
+async function recordContainerCommand(argv: string[], flags: RecordFlags): Promise<number | undefined> {
+  const { isContainerCommand, recordContainer } = await import('../../src/container/record.js');
+  if (!isContainerCommand(argv)) return undefined;
+  return withInterrupt(async ({ signal }) => {
+    const result = await recordContainer({
+      argv,
+      output: flags.output,
+      append: flags.append === true,
+      signal,
+    });
+    if (!flags.quiet) process.stderr.write(summaryText(result.written, result.output));
+    return result.exitCode;
+  });
+}
+
 export function registerRecord(program: Command): void {
   program
     .command('record')
@@ -28,6 +44,8 @@ export function registerRecord(program: Command): void {
     .passThroughOptions()
     .action(
       action(async (argv: string[], flags: RecordFlags) => {
+        const viaContainer = await recordContainerCommand(argv, flags);
+        if (viaContainer !== undefined) return viaContainer;
         const live = !flags.quiet && process.stderr.isTTY === true;
         let shown = false;
         return withInterrupt(async ({ signal, interruptedExitCode }) => {

@@ -29,3 +29,25 @@ export function runTraced<R extends { readonly outcome: TraceOutcome; readonly e
     return interrupted ? interruptedExitCode() : result.exitCode;
   });
 }
+
+/** `docker|podman …`: enforce and check run it through the container machinery (src/container). */
+export function isContainerRun(command: readonly string[]): boolean {
+  return ['docker', 'podman'].includes(command[0]?.split('/').pop() ?? '');
+}
+
+/** `enforce|check -- docker|podman run …`: the container under the profile, violations named. */
+export async function runContainer(
+  command: string[],
+  profile: string,
+  mode: 'enforce' | 'check',
+  json: boolean,
+): Promise<number> {
+  const { enforceContainer } = await import('../../src/container/enforce.js');
+  const { formatContainerResult } = await import('../../src/container/report.js');
+  return withInterrupt(async ({ signal }) => {
+    const result = await enforceContainer({ profile, command, mode, signal });
+    process.stderr.write(formatContainerResult(result));
+    if (json) process.stdout.write(jsonLine(result));
+    return result.exitCode;
+  });
+}

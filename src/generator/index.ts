@@ -8,6 +8,9 @@ import { loadInput, loadPolicy } from './input/load.js';
 import { DEFAULT_GENERATE_OPTIONS, type GenerateOptions } from './policy/options.js';
 import type { Policy } from './policy/types.js';
 
+/** Formats a container engine loads: their profiles get the runtimes' post-filter sets by default. */
+export const CONTAINER_FORMATS: readonly Format[] = ['docker', 'oci', 'k8s'];
+
 export type GenerateRequest = {
   inputs: string[];
   format: Format;
@@ -24,9 +27,17 @@ export async function generate(
 ): Promise<{ policy: Policy; content: string | Uint8Array }> {
   const { inputs, format, output, ...rest } = req;
   if (output) assertWritable(output);
-  const opts: GenerateOptions = { ...DEFAULT_GENERATE_OPTIONS, ...stripUndefined(rest) };
+  const opts: { -readonly [K in keyof GenerateOptions]: GenerateOptions[K] } = {
+    ...DEFAULT_GENERATE_OPTIONS,
+    ...stripUndefined(rest),
+  };
+  // Defaults follow the target: a container profile made from a recording must let runc and crun
+  // start the container. A converted profile gets a runtime set only when one is asked for: a
+  // conversion must not widen what the profile allows.
+  const askedRuntime = rest.runtime !== undefined && rest.runtime !== 'auto';
+  if (opts.runtime === 'auto') opts.runtime = CONTAINER_FORMATS.includes(format) ? 'any' : 'none';
   const raw = passThrough(inputs, format, rest, opts);
-  let policy = raw?.policy ?? loadPolicy(inputs, opts);
+  let policy = raw?.policy ?? loadPolicy(inputs, opts, { runtimeForProfiles: askedRuntime });
   if (rest.defaultAction) policy = { ...policy, defaultAction: rest.defaultAction };
   if (!raw && !opts.lossy && inputs.length === 1) {
     const input = loadInput(inputs[0]!, opts);
@@ -47,8 +58,12 @@ function passThrough(
   asked: Partial<GenerateOptions>,
   opts: GenerateOptions,
 ): { policy: Policy; program: ValidatedProgram } | undefined {
+  const runtime = asked.runtime ?? 'auto';
   const changes =
-    asked.defaultAction || asked.arches || asked.errnoOverrides?.size || (asked.runtime ?? 'none') !== 'none';
+    asked.defaultAction ||
+    asked.arches ||
+    asked.errnoOverrides?.size ||
+    (runtime !== 'auto' && runtime !== 'none');
   if (inputs.length !== 1 || !isProgramFormat(format) || changes) return undefined;
   const input = loadInput(inputs[0]!, opts);
   if (input.kind !== 'bpf') return undefined;

@@ -107,6 +107,44 @@ export function buildRecording(run: RunInfo, raw: RawTrace): Recording {
   };
 }
 
+/** executable path → arch → syscall name → count. */
+export type ExecutableCounts = Record<string, Partial<Record<Arch, Record<string, number>>>>;
+
+/** Adds `from`'s counts into `into` (same shape: executable → arch → name → count). */
+export function addExecutableCounts(into: ExecutableCounts, from: ExecutableCounts): void {
+  for (const [exe, perArch] of Object.entries(from)) {
+    const outExe = getOrCreate(into, exe, () => ({}));
+    for (const [arch, names] of Object.entries(perArch) as [Arch, Record<string, number>][]) {
+      const out = getOrCreate(outExe, arch, () => ({}));
+      for (const [name, count] of Object.entries(names)) out[name] = (out[name] ?? 0) + count;
+    }
+  }
+}
+
+/** The counts a scoped trace kept apart (TraceOptions.scopes): container processes, marked stops. */
+export interface ScopedExecutables {
+  readonly contained: ExecutableCounts;
+  readonly marked: ExecutableCounts;
+}
+
+/** Splits the scoped counts of a raw trace out, by executable (unscoped counts are left out). */
+export function scopedExecutables(raw: RawTrace): ScopedExecutables {
+  const out = { contained: {} as ExecutableCounts, marked: {} as ExecutableCounts };
+  for (const [exe, arch, nr, count, scope] of raw.counts) {
+    if (scope === undefined) continue;
+    const names = getOrCreate(
+      getOrCreate(out[scope], exe, () => ({})),
+      arch,
+      () => ({}),
+    );
+    const name = describeSyscall(arch, nr);
+    names[name] = (names[name] ?? 0) + count;
+  }
+  const sorted = (m: ExecutableCounts) =>
+    sortKeys(Object.fromEntries(Object.entries(m).map(([e, a]) => [e, orderArches(a, (n) => sortKeys(n))])));
+  return { contained: sorted(out.contained), marked: sorted(out.marked) };
+}
+
 /** Field-wise numeric order of argument value tuples (count last). */
 export function compareValues(a: Record<string, number>, b: Record<string, number>): number {
   for (const key of Object.keys(a)) {

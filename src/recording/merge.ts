@@ -3,7 +3,7 @@ import type { Arch } from '../arch/index.js';
 import { ProfilerError } from '../errors.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { MAX_ARG_VALUES } from './arg-specs.js';
-import { compareValues, getOrCreate, orderArches } from './builder.js';
+import { addExecutableCounts, compareValues, getOrCreate, orderArches } from './builder.js';
 import { RECORDING_FORMAT, RECORDING_VERSION } from './format.js';
 import type { Recording } from './schema.js';
 
@@ -19,6 +19,25 @@ function valueKey(values: Record<string, number>): string {
 
 function sorted<T>(record: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+type ExeCounts = Record<string, Partial<Record<Arch, Counts>>>;
+
+/**
+ * The container parts of a merge: summed. A recording without one (made on the host) is all
+ * workload, so that generate's container default keeps what it saw.
+ */
+function mergeContainerParts(recs: readonly Recording[]): Recording['container'] {
+  if (!recs.some((r) => r.container)) return undefined;
+  const workload: ExeCounts = {};
+  const postFilter: ExeCounts = {};
+  for (const rec of recs) {
+    addExecutableCounts(workload, rec.container ? rec.container.workload : rec.executables);
+    if (rec.container) addExecutableCounts(postFilter, rec.container.postFilter);
+  }
+  const tidy = (m: ExeCounts) =>
+    sorted(Object.fromEntries(Object.entries(m).map(([exe, a]) => [exe, orderArches(a, sorted)])));
+  return { workload: tidy(workload), postFilter: tidy(postFilter) };
 }
 
 /** Merges recordings into one: runs concatenated, counts summed, argument values unioned. */
@@ -66,6 +85,7 @@ export function mergeRecordings(recs: readonly Recording[]): Recording {
     }
   }
   const runs = recs.flatMap((r) => r.runs);
+  const container = mergeContainerParts(recs);
   return {
     format: RECORDING_FORMAT,
     version: RECORDING_VERSION,
@@ -76,6 +96,7 @@ export function mergeRecordings(recs: readonly Recording[]): Recording {
     executables: sorted(
       Object.fromEntries(Object.entries(executables).map(([exe, m]) => [exe, orderArches(m, sorted)])),
     ),
+    ...(container ? { container } : {}),
     execs: [...execs]
       .map(([path, count]) => ({ path, count }))
       .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),

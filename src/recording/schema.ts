@@ -20,6 +20,20 @@ function buildSchemas(z: typeof Zod) {
     z.object({ status: z.literal('interrupted') }),
   ]);
 
+  /** executable path → arch → syscall name → count. */
+  const executablesSchema = z.record(z.string(), z.partialRecord(archKey, z.record(z.string(), count)));
+
+  /** A run recorded through a container engine or runtime (src/container): who ran it, how. */
+  const runContainerSchema = z.object({
+    /** docker, podman, runc or crun: the command the user ran. */
+    engine: z.string(),
+    /** The OCI runtime that started the container, and whether it set no_new_privileges. */
+    runtime: z.object({ name: z.string(), version: z.string(), noNewPrivileges: z.boolean() }),
+    image: z.string().optional(),
+    /** RET_TRACE data of the container filter the recorder injected: marked stops are post-filter. */
+    marker: z.number().int().min(1).max(0xffff).optional(),
+  });
+
   /** One traced run: provenance. A merged recording holds one per source run. */
   const runSchema = z.object({
     command: z.array(z.string()).min(1),
@@ -33,6 +47,7 @@ function buildSchemas(z: typeof Zod) {
     exit: exitSchema,
     processes: count,
     threads: count,
+    container: runContainerSchema.optional(),
   });
 
   /** name → { nr, count } for one arch. */
@@ -56,13 +71,20 @@ function buildSchemas(z: typeof Zod) {
     /** arch → syscall name → { nr, count }. */
     syscalls: z.partialRecord(archKey, syscallCounts),
     /** executable path → arch → syscall name → count. */
-    executables: z.record(z.string(), z.partialRecord(archKey, z.record(z.string(), count))),
+    executables: executablesSchema,
+    /**
+     * Container recordings: the part of `executables` that is the container's own. `workload`: the
+     * processes inside the container, from the entrypoint's exec on. `postFilter`: what the runtime
+     * did under the container's seccomp filter before that exec (it must be in the profile too).
+     * Everything else in `executables` is the engine and runtime before the filter was loaded.
+     */
+    container: z.object({ workload: executablesSchema, postFilter: executablesSchema }).optional(),
     /** Executables the workload exec'd, with how often. */
     execs: z.array(z.object({ path: z.string(), count })),
     /** arch → syscall name → distinct argument values. */
     args: z.partialRecord(archKey, z.record(z.string(), argValuesSchema)),
   });
-  return { exitSchema, runSchema, argValuesSchema, recordingSchema };
+  return { exitSchema, runSchema, runContainerSchema, argValuesSchema, recordingSchema };
 }
 
 type Schemas = ReturnType<typeof buildSchemas>;
@@ -79,6 +101,7 @@ export function recordingSchemas(): Schemas {
 
 export type RunExit = Zod.infer<Schemas['exitSchema']>;
 export type RecordingRun = Zod.infer<Schemas['runSchema']>;
+export type RunContainer = Zod.infer<Schemas['runContainerSchema']>;
 export type ArgValues = Zod.infer<Schemas['argValuesSchema']>;
 export type Recording = Zod.infer<Schemas['recordingSchema']>;
 

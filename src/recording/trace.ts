@@ -13,7 +13,14 @@ export interface FilterEvent {
   readonly name: string;
   /** The six syscall arguments, as hex strings (`0x…`). */
   readonly args: readonly string[];
+  /** With TraceOptions.scopes: the process was inside the container (see ScopeOptions). */
+  readonly contained?: boolean;
+  /** With TraceOptions.scopes: the thread's name (/proc/TID/comm), e.g. `runc:[2:INIT]`. */
+  readonly comm?: string;
 }
+
+/** Where a count belongs: a contained process, or a marked stop of a process that is not. */
+export type CountScope = 'contained' | 'marked';
 
 /** How the traced workload ended. */
 export type TraceOutcome =
@@ -24,8 +31,8 @@ export type TraceOutcome =
 
 /** Raw counters the worker collected; src/recording/builder.ts turns them into a Recording. */
 export interface RawTrace {
-  /** [executable, arch, nr, count] */
-  readonly counts: readonly (readonly [string, Arch, number, number])[];
+  /** [executable, arch, nr, count], plus the scope with TraceOptions.scopes (none: neither). */
+  readonly counts: readonly (readonly [string, Arch, number, number, CountScope?])[];
   /** [arch, syscall name, values (field → value), count] per distinct tuple. */
   readonly args: readonly (readonly [Arch, string, Readonly<Record<string, number>>, number])[];
   /** [arch, syscall name] whose value list hit MAX_ARG_VALUES. */

@@ -2,7 +2,7 @@
 // indexed by arch * NR_SLOTS + nr; rare numbers (negative, huge) go to a Map.
 import { ARCHES, type Arch, syscallNumber, X32_SYSCALL_BIT } from '../arch/index.js';
 import { ARG_SPECS, type ArgField, MAX_ARG_VALUES } from '../recording/arg-specs.js';
-import type { RawTrace } from './protocol.js';
+import type { CountScope, RawTrace } from './protocol.js';
 
 export const NR_SLOTS = 1024;
 /** Arch index used in the counters: position in ARCHES (x86_64 0, i386 1, x32 2, aarch64 3). */
@@ -16,7 +16,10 @@ export class ExeCounters {
   readonly counts = new Float64Array(ARCHES.length * NR_SLOTS);
   /** `${archIndex}:${nr}` → count, for numbers outside [0, NR_SLOTS). */
   readonly other = new Map<string, number>();
-  constructor(readonly path: string) {}
+  constructor(
+    readonly path: string,
+    readonly scope?: CountScope,
+  ) {}
 }
 
 interface ArgBucket {
@@ -52,11 +55,12 @@ export class Counters {
   readonly execs = new Map<string, number>();
   private readonly args = new Map<number, ArgBucket>();
 
-  exe(path: string): ExeCounters {
-    let c = this.exes.get(path);
+  exe(path: string, scope?: CountScope): ExeCounters {
+    const key = scope === undefined ? path : `${scope}\0${path}`;
+    let c = this.exes.get(key);
     if (!c) {
-      c = new ExeCounters(path);
-      this.exes.set(path, c);
+      c = new ExeCounters(path, scope);
+      this.exes.set(key, c);
     }
     return c;
   }
@@ -101,14 +105,16 @@ export class Counters {
 
   /** The collected data, ready to be posted to the main thread. */
   toRaw(processes: number, threads: number, pinned: boolean): RawTrace {
-    const counts: [string, Arch, number, number][] = [];
+    const counts: [string, Arch, number, number, CountScope?][] = [];
     for (const exe of this.exes.values()) {
+      const add = (arch: Arch, nr: number, n: number) =>
+        counts.push(exe.scope === undefined ? [exe.path, arch, nr, n] : [exe.path, arch, nr, n, exe.scope]);
       exe.counts.forEach((n, k) => {
-        if (n > 0) counts.push([exe.path, ARCHES[Math.floor(k / NR_SLOTS)]!, k % NR_SLOTS, n]);
+        if (n > 0) add(ARCHES[Math.floor(k / NR_SLOTS)]!, k % NR_SLOTS, n);
       });
       for (const [key, n] of exe.other) {
         const [a, nr] = key.split(':').map(Number) as [number, number];
-        counts.push([exe.path, ARCHES[a]!, nr, n]);
+        add(ARCHES[a]!, nr, n);
       }
     }
     // x32 numbers carry X32_SYSCALL_BIT everywhere outside the hot table.

@@ -6,7 +6,7 @@
 import { errnoNumber } from '../arch/errno.js';
 import { type Arch, AUDIT_ARCH, archOf, describeSyscall } from '../arch/index.js';
 import { REG, SYS_SECCOMP } from './constants.js';
-import { hex } from './proc.js';
+import { hex, readComm } from './proc.js';
 import type { FilterEvent } from './protocol.js';
 import type { StopBuffers } from './stop-buffers.js';
 import type { Tracee } from './tracees.js';
@@ -20,7 +20,11 @@ const ARG_REGS_X86_64 = [REG.rdi, REG.rsi, REG.rdx, REG.r10, REG.r8, REG.r9];
 export class FilterEvents {
   readonly events: FilterEvent[] = [];
 
-  constructor(private readonly bufs: StopBuffers) {}
+  /** `scoped`: say whether the caller was inside the container, and its thread name. */
+  constructor(
+    private readonly bufs: StopBuffers,
+    private readonly scoped = false,
+  ) {}
 
   /** At a SIGSYS signal-delivery stop: a trap action's signal names its syscall in siginfo. */
   onSigsys(t: Tracee, pid: number): void {
@@ -77,6 +81,7 @@ export class FilterEvents {
       nr,
       name: describeSyscall(arch, nr),
       args,
+      ...(this.scoped ? { contained: t.proc.exe.scope === 'contained', comm: readComm(pid) } : {}),
     };
   }
 }

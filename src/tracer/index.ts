@@ -9,16 +9,18 @@ import { EXIT, ProfilerError } from '../errors.js';
 import { encodeProgram } from '../generator/bpf/encode.js';
 import { K, RET, stmt, type ValidatedProgram } from '../generator/bpf/types.js';
 import { programProblem, validateProgram } from '../generator/bpf/validate.js';
-import { buildRecording } from '../recording/builder.js';
+import { buildRecording, type ScopedExecutables, scopedExecutables } from '../recording/builder.js';
 import type { Recording } from '../recording/schema.js';
 import { runtimeFile } from '../util/runtime-path.js';
 import { resolveCommand } from './command.js';
 import {
   type FilterEvent,
+  type ScopeOptions,
   SHARED_ABORT,
   SHARED_CAPACITY,
   SHARED_DISTINCT,
   SHARED_PROCESSES,
+  SHARED_ROOT_EXIT,
   SHARED_SLOTS,
   type TraceOutcome,
   type WorkerInput,
@@ -26,7 +28,7 @@ import {
 } from './protocol.js';
 import { takeTraceWorker } from './warm.js';
 
-export type { FilterEvent, TraceOutcome } from './protocol.js';
+export type { CountScope, FilterEvent, ScopeOptions, TraceOutcome } from './protocol.js';
 export { prepareTrace } from './warm.js';
 
 /** What to run and how to trace it. */
@@ -48,6 +50,18 @@ export interface TraceOptions {
   readonly thread?: 'worker' | 'main';
   /** Pin tracer and tracees to one CPU until a process gets a second thread. Default: true. */
   readonly pin?: boolean;
+  /**
+   * Set no_new_privs before installing the filter (default true). false keeps the workload's
+   * privileges as they are (a container runtime must decide NNP itself); needs CAP_SYS_ADMIN.
+   */
+  readonly noNewPrivileges?: boolean;
+  /** Count a container's processes, and stops its own filter traced, apart (see ScopeOptions). */
+  readonly scopes?: ScopeOptions;
+  /**
+   * Called once the first process (argv's) has ended, with its exit code (128+N for signal N),
+   * while its descendants may still run: e.g. `runc create` returns, the container lives on.
+   */
+  readonly onRootExit?: (code: number) => void;
   /** Abort → kill the workload, resolve with what was recorded so far (outcome `interrupted`). */
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: { elapsedMs: number; distinctSyscalls: number; processes: number }) => void;
@@ -58,6 +72,8 @@ export interface TraceResult {
   /** Only the syscalls that reached the tracer (RET_TRACE stops): with the default filter, all. */
   readonly recording: Recording;
   readonly filterEvents: readonly FilterEvent[];
+  /** With `scopes`: the contained and marked counts, per executable (also part of `recording`). */
+  readonly scopes?: ScopedExecutables;
 }
 
 /** The default filter: `ret SECCOMP_RET_TRACE`, one instruction. */
@@ -116,6 +132,28 @@ function inWorker(input: WorkerInput): Promise<WorkerMessage> {
   });
 }
 
+interface AtomicsWaitAsync {
+  waitAsync(
+    view: Int32Array,
+    index: number,
+    value: number,
+  ): { async: false; value: string } | { async: true; value: Promise<string> };
+}
+
+/** Calls `onRootExit` when the loop publishes the first process's wait status (SHARED_ROOT_EXIT). */
+async function watchRootExit(view: Int32Array, onRootExit: (code: number) => void): Promise<void> {
+  let v = Atomics.load(view, SHARED_ROOT_EXIT);
+  while (v === 0) {
+    // Atomics.waitAsync is in Node 20 but not in this project's TypeScript lib (ES2022).
+    const w = (Atomics as unknown as AtomicsWaitAsync).waitAsync(view, SHARED_ROOT_EXIT, 0);
+    if (w.async) await w.value;
+    v = Atomics.load(view, SHARED_ROOT_EXIT);
+  }
+  if (v < 0) return; // the trace ended without it (the launcher failed)
+  const st = v - 1;
+  onRootExit((st & 0x7f) === 0 ? (st >> 8) & 0xff : 128 + (st & 0x7f));
+}
+
 /** Runs `argv` under the tracer. Rejects with ProfilerError for known failures (127, 126, EPERM, …). */
 export async function trace(opts: TraceOptions): Promise<TraceResult> {
   const command = opts.argv[0];
@@ -148,6 +186,8 @@ export async function trace(opts: TraceOptions): Promise<TraceResult> {
     filter,
     onTraceStop: opts.onTraceStop ?? 'continue',
     pin: opts.pin ?? true,
+    noNewPrivileges: opts.noNewPrivileges ?? true,
+    scopes: opts.scopes,
     shared,
   };
   const startedAt = new Date();
@@ -170,6 +210,7 @@ export async function trace(opts: TraceOptions): Promise<TraceResult> {
       }
     }
   };
+  if (opts.onRootExit) void watchRootExit(view, opts.onRootExit);
   if (opts.signal?.aborted) onAbort();
   opts.signal?.addEventListener('abort', onAbort);
   const timer =
@@ -192,8 +233,14 @@ export async function trace(opts: TraceOptions): Promise<TraceResult> {
       { command: opts.argv, cwd, startedAt, endedAt: new Date(), outcome: message.outcome },
       message.raw,
     );
-    return { outcome: message.outcome, recording, filterEvents: message.filterEvents };
+    return {
+      outcome: message.outcome,
+      recording,
+      filterEvents: message.filterEvents,
+      ...(opts.scopes ? { scopes: scopedExecutables(message.raw) } : {}),
+    };
   } finally {
+    if (Atomics.compareExchange(view, SHARED_ROOT_EXIT, 0, -1) === 0) Atomics.notify(view, SHARED_ROOT_EXIT);
     if (timer) clearInterval(timer);
     opts.signal?.removeEventListener('abort', onAbort);
   }

@@ -4,7 +4,7 @@
  * compiler is present; otherwise the tracer uses launcher.ts. Keep the two in step.
  *
  * Protocol (src/tracer/job.ts): fd 4 is the status pipe: set close-on-exec, write 'R' once running.
- * fd 3 carries the job until EOF: u32 argc, u32 envc, u32 filter bytes (little-endian), then
+ * fd 3 carries the job until EOF: u32 argc, u32 envc, u32 filter bytes, u32 flags (little-endian), then
  * path\0 cwd\0 argv[0]\0 ... env[0]\0 ... and the raw struct sock_filter[]. On failure it writes
  * {"stage":"...","errno":N} on fd 4 and exits 127; a successful execve closes fd 4 (EOF).
  * Between seccomp() and execve() it does nothing else: a filter that kills by default would
@@ -26,6 +26,8 @@
 
 #define JOB_FD 3
 #define STATUS_FD 4
+/* Job flag: install the filter without no_new_privs (needs CAP_SYS_ADMIN), as job.ts says. */
+#define JOB_KEEP_PRIVILEGES 1u
 
 static void fail(const char *stage, int err) {
   char msg[96];
@@ -72,9 +74,9 @@ int main(void) {
   }
   close(JOB_FD);
   if (len == 0) _exit(127); /* no job: the tracer gave up before sending it */
-  if (len < 12) fail("job", EINVAL);
+  if (len < 16) fail("job", EINVAL);
   uint32_t argc = u32((unsigned char *)buf), envc = u32((unsigned char *)buf + 4);
-  uint32_t filter_len = u32((unsigned char *)buf + 8);
+  uint32_t filter_len = u32((unsigned char *)buf + 8), flags = u32((unsigned char *)buf + 12);
   if (argc > len || envc > len || filter_len > len || filter_len == 0 || filter_len % 8 != 0 ||
       filter_len / 8 > 0xffff) {
     fail("job", EINVAL);
@@ -82,7 +84,7 @@ int main(void) {
   char **argv = calloc((size_t)argc + 1, sizeof *argv);
   char **envp = calloc((size_t)envc + 1, sizeof *envp);
   char *path_cwd[2];
-  size_t pos = 12;
+  size_t pos = 16;
   if (argv == NULL || envp == NULL) fail("job", ENOMEM);
   if (!take_strings(buf, len, &pos, path_cwd, 2) || !take_strings(buf, len, &pos, argv, argc) ||
       !take_strings(buf, len, &pos, envp, envc) || len - pos != filter_len) {
@@ -110,7 +112,7 @@ int main(void) {
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
 
-  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) fail("prctl", errno);
+  if (!(flags & JOB_KEEP_PRIVILEGES) && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) fail("prctl", errno);
   if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) fail("seccomp", errno);
   execve(path_cwd[0], argv, envp);
   fail("execve", errno);

@@ -8,7 +8,7 @@
 import { closeSync, readSync, writeSync } from 'node:fs';
 import { nativeArch, syscallNumber } from '../arch/index.js';
 import { F_SETFD, PR_SET_NO_NEW_PRIVS, SECCOMP_SET_MODE_FILTER } from './constants.js';
-import { decodeJob, type Job } from './job.js';
+import { decodeJob, JOB_KEEP_PRIVILEGES, type Job } from './job.js';
 import {
   errno,
   execve,
@@ -75,7 +75,8 @@ const prog = { len: job.filter.length / 8, filter: job.filter };
 const argv: (string | null)[] = [...job.argv, null];
 const env: (string | null)[] = [...job.env, null];
 
-if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) !== 0) fail('prctl', errno());
+const keepPrivileges = ((job.flags ?? 0) & JOB_KEEP_PRIVILEGES) !== 0;
+if (!keepPrivileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) !== 0) fail('prctl', errno());
 if (syscallSeccomp(syscallNumber(nativeArch(), 'seccomp')!, SECCOMP_SET_MODE_FILTER, 0, prog) !== 0)
   fail('seccomp', errno());
 execve(job.path, argv, env);

@@ -28,13 +28,14 @@ import {
   WNOHANG,
   WNOTHREAD,
 } from './constants.js';
-import { Counters } from './counters.js';
+import { Counters, type ExeCounters } from './counters.js';
 import { FilterEvents, SIGSYS } from './filter-events.js';
 import { close, errno, ptraceInt, waitpidAt } from './libc.js';
-import { readExe, signalName } from './proc.js';
+import { readExe, readPpid, rootId, signalName } from './proc.js';
 import {
   SHARED_ABORT,
   SHARED_PINNED,
+  SHARED_ROOT_EXIT,
   type TraceOutcome,
   type WorkerInput,
   type WorkerMessage,
@@ -64,6 +65,8 @@ export class TraceLoop {
   private aborted = false;
   private affinity: Affinity | undefined;
   private affinityCalls: AffinityCalls | undefined;
+  /** With input.scopes: the tracer's root directory (dev:ino), to see a container's pivot_root. */
+  private readonly hostRoot: string | undefined;
 
   constructor(private readonly input: WorkerInput) {
     this.shared = new Int32Array(input.shared);
@@ -73,9 +76,10 @@ export class TraceLoop {
       onRegistered: (tid) => {
         if (this.affinity && !this.affinity.pinned) this.affinity.release(tid);
       },
-      exeOf: (pid) => this.counters.exe(readExe(pid)),
+      exeOf: (pid) => this.newProcessExe(pid),
     });
-    this.filter = new FilterEvents(this.bufs);
+    this.hostRoot = input.scopes ? rootId('self') : undefined;
+    this.filter = new FilterEvents(this.bufs, input.scopes !== undefined);
     this.stops = new SeccompStops(input, this.bufs, this.counters, this.shared, () => this.abort());
   }
 
@@ -227,10 +231,30 @@ export class TraceLoop {
       this.tracees.adopt(pid);
     const proc = t.proc;
     if (proc.launcher) this.tracees.startWorkload(proc);
-    const path = readExe(pid);
-    proc.exe = this.counters.exe(path);
+    const seen = readExe(pid);
+    // A binary the tracer cannot name from its own root reads as '/' (a runtime that re-execs itself
+    // from a memfd after pivot_root): it is still the program this process ran before.
+    const path = seen === '/' && this.hostRoot !== undefined ? proc.exe.path : seen;
+    proc.exe = this.counters.exe(path, this.execScope(proc, pid));
     this.counters.execs.set(path, (this.counters.execs.get(path) ?? 0) + 1);
     ptraceInt(PTRACE_CONT, pid, 0, 0);
+  }
+
+  /** The counters of a process first seen at its own stop; with scopes, its parent's (contained or not). */
+  private newProcessExe(pid: number): ExeCounters {
+    const parent = this.hostRoot === undefined ? undefined : readPpid(pid);
+    return (
+      (parent === undefined ? undefined : this.tracees.get(parent)?.proc.exe) ??
+      this.counters.exe(readExe(pid))
+    );
+  }
+
+  /** With scopes: an exec inside another root (or by a contained process) stays contained. */
+  private execScope(proc: Proc, pid: number): 'contained' | undefined {
+    if (this.hostRoot === undefined) return undefined;
+    if (proc.exe.scope === 'contained') return 'contained';
+    const root = rootId(pid);
+    return root !== undefined && root !== this.hostRoot ? 'contained' : undefined;
   }
 
   private onExitEvent(t: Tracee, pid: number): void {
@@ -246,6 +270,8 @@ export class TraceLoop {
     if (t) this.tracees.remove(t);
     if (pid === this.rootPid) {
       this.rootStatus = st;
+      Atomics.store(this.shared, SHARED_ROOT_EXIT, st + 1);
+      Atomics.notify(this.shared, SHARED_ROOT_EXIT);
       if (t?.proc.launcher && this.launched) this.launcherStatus = readLauncherStatus(this.launched.statusFd);
     }
   }

@@ -1,5 +1,5 @@
 // Reading (and, for sched_getaffinity, writing) what /proc says about tracees, and signal names.
-import { closeSync, openSync, readFileSync, readlinkSync, realpathSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readlinkSync, realpathSync, statSync, writeSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 
 const SIGNAL_NAMES = new Map<number, string>(
@@ -15,6 +15,35 @@ export function readTgid(tid: number): number | undefined {
   try {
     const m = /^Tgid:\s*(\d+)$/m.exec(readFileSync(`/proc/${tid}/status`, 'utf8'));
     return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The name a thread gave itself (/proc/TID/comm), e.g. `runc:[2:INIT]`; '' once it is gone. */
+export function readComm(tid: number): string {
+  try {
+    return readFileSync(`/proc/${tid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
+/** Parent pid of a process, from /proc/PID/status. */
+export function readPpid(pid: number): number | undefined {
+  try {
+    const m = /^PPid:\s*(\d+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `dev:ino` of a process's root directory: it changes with chroot/pivot_root (a container). */
+export function rootId(pid: number | 'self'): string | undefined {
+  try {
+    const st = statSync(`/proc/${pid}/root`, { bigint: true });
+    return `${st.dev}:${st.ino}`;
   } catch {
     return undefined;
   }

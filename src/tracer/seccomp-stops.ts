@@ -21,6 +21,8 @@ export class SeccompStops {
   /** Set when nothing can be recorded on this kernel; the loop then ends the workload. */
   fatal: ProfilerError | undefined;
   private readonly errnoValue: number;
+  /** With input.scopes: the RET_TRACE data that marks a stop (-1: none). */
+  private readonly marker: number;
 
   constructor(
     private readonly input: WorkerInput,
@@ -30,6 +32,7 @@ export class SeccompStops {
     private readonly onFatal: () => void,
   ) {
     this.errnoValue = input.onTraceStop === 'continue' ? 0 : input.onTraceStop.errno;
+    this.marker = input.scopes?.marker ?? -1;
   }
 
   /** Handles the stop; returns true when the tracee was resumed here (else the caller resumes it). */
@@ -61,6 +64,9 @@ export class SeccompStops {
       // belongs to the program it starts. The phase ends at the exec event (see loop.ts).
       if (t.tid !== rootPid || a !== ARCH_X86_64 || (nr !== NR_EXECVE && nr !== NR_EXECVEAT)) return false;
       exe = this.counters.exe(realpathOr(this.input.path));
+    } else if (this.marker >= 0 && exe.scope === undefined && bufs.infoU32[20] === this.marker) {
+      // seccomp.ret_data (@80): the container's filter, stacked after ours, traced this call.
+      exe = this.counters.exe(exe.path, 'marked');
     }
     const idx = a === ARCH_X32 ? nr & ~X32_SYSCALL_BIT : nr;
     if (a >= 0) {

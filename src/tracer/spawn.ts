@@ -4,7 +4,7 @@ import { readSync, writeSync } from 'node:fs';
 import { errnoText } from '../arch/errno.js';
 import { ProfilerError } from '../errors.js';
 import { F_SETFD, O_CLOEXEC, PTRACE_SEIZE, TRACE_OPTIONS } from './constants.js';
-import { encodeJob } from './job.js';
+import { encodeJob, JOB_KEEP_PRIVILEGES } from './job.js';
 import {
   close,
   errno,
@@ -95,7 +95,7 @@ export function launch(input: WorkerInput, beforeSeize: (pid: number) => void): 
     close(statusRead);
     throw ptraceRefused(err);
   }
-  const bytes = encodeJob(input);
+  const bytes = encodeJob({ ...input, flags: input.noNewPrivileges ? 0 : JOB_KEEP_PRIVILEGES });
   let off = 0;
   while (off < bytes.length) off += writeSync(jobWrite, bytes, off, bytes.length - off);
   close(jobWrite);

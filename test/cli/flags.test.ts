@@ -39,7 +39,8 @@ describe('parseDefaultAction', () => {
       defaultAction: { kind: 'kill-process' },
       baseline: true,
       args: 'safe',
-      runtime: 'none',
+      // Resolved by the output format: the runc and crun sets for docker/oci/k8s, else none.
+      runtime: 'auto',
     });
   });
 });
@@ -64,7 +65,7 @@ describe('other flags', () => {
       'Expected `--args` to be one of none, safe, strict, got `loose`',
     );
     expect(parseRuntime('runc')).toBe('runc');
-    expect(() => parseRuntime('docker')).toThrow(/one of runc, crun, none/);
+    expect(() => parseRuntime('docker')).toThrow(/one of auto, any, runc, crun, none/);
     expect(parseArches('x86_64, i386,x86_64')).toEqual(['x86_64', 'i386']);
     expect(() => parseArches('amd64')).toThrow(/got `amd64`/);
     expect(parseCaps('sys_admin,CAP_NET_ADMIN')).toEqual(['CAP_SYS_ADMIN', 'CAP_NET_ADMIN']);

@@ -147,7 +147,12 @@ function applyToProfile(policy: Policy, opts: GenerateOptions): Policy {
 }
 
 /** Every input's policy, united: recordings become one policy (their union), profiles are converted. */
-export function loadPolicy(paths: readonly string[], opts: GenerateOptions): Policy {
+export function loadPolicy(
+  paths: readonly string[],
+  opts: GenerateOptions,
+  /** Give converted profiles the runtime set too (default: only when opts.runtime is explicit). */
+  { runtimeForProfiles = true }: { runtimeForProfiles?: boolean } = {},
+): Policy {
   if (!paths.length)
     throw new ProfilerError('USAGE', 'no inputs: name a recording, a profile or a BPF filter');
   const recordings: Recording[] = [];
@@ -158,7 +163,7 @@ export function loadPolicy(paths: readonly string[], opts: GenerateOptions): Pol
     if (input.kind === 'recording') recordings.push(input.recording);
     else {
       const policy = input.kind === 'bpf' ? exactLift(path, input, opts.lossy === true) : input.policy;
-      policies.push(applyToProfile(policy, opts));
+      policies.push(applyToProfile(policy, runtimeForProfiles ? opts : { ...opts, runtime: 'none' }));
       meta ??= input.meta;
     }
   }

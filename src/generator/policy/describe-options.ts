@@ -22,9 +22,13 @@ export function describeOptions(opts: GenerateOptions): Record<string, string> {
     defaultAction: formatAction(opts.defaultAction),
     baseline: String(opts.baseline),
     args: opts.args,
-    runtime: opts.runtime,
+    // 'auto' left unresolved (no output format decided it) adds nothing: that is 'none'.
+    runtime: opts.runtime === 'auto' ? 'none' : opts.runtime,
   };
-  if (opts.runtime !== 'none') out.noNewPrivileges = String(opts.noNewPrivileges);
+  if (out.runtime !== 'none' && opts.noNewPrivileges !== undefined)
+    out.noNewPrivileges = String(opts.noNewPrivileges);
+  if (opts.executables?.include.length) out.exe = opts.executables.include.join(',');
+  if (opts.executables?.exclude.length) out.excludeExe = opts.executables.exclude.join(',');
   if (opts.errnoOverrides.size)
     out.errno = [...opts.errnoOverrides].map(([n, e]) => `${n}=${errnoText(e)}`).join(',');
   if (opts.arches) out.arches = opts.arches.join(',');

@@ -8,6 +8,7 @@ import { TOOL_NAME, TOOL_VERSION } from '../../version.js';
 import { describeOptions } from './describe-options.js';
 import type { GenerateOptions } from './options.js';
 import { BASELINE_SYSCALLS, runtimeSyscalls } from './runtime.js';
+import { selectExecutables } from './select.js';
 import { type Action, type Condition, type Policy, type Rule, sameAction } from './types.js';
 
 const LOW32 = 0xffffffffn;
@@ -118,8 +119,9 @@ const ALLOW: Action = { kind: 'allow' };
  * Syscalls with `truncated` argument lists are never restricted. Recordings without any syscall
  * (and no `opts.arches`) give a policy with no arches.
  */
-export function policyFromRecordings(recs: readonly Recording[], opts: GenerateOptions): Policy {
-  if (!recs.length) throw new ProfilerError('USAGE', 'no recordings to build a policy from');
+export function policyFromRecordings(all: readonly Recording[], opts: GenerateOptions): Policy {
+  if (!all.length) throw new ProfilerError('USAGE', 'no recordings to build a policy from');
+  const recs = all.map((rec) => selectExecutables(rec, opts.executables));
   // Recordings of drift (check/complain) may hold nothing: that is an empty policy, not an error.
   const arches = opts.arches ? [...opts.arches] : recordedArches(recs);
   const extra = new Set<string>(opts.baseline ? BASELINE_SYSCALLS : []);

@@ -3,7 +3,14 @@ import type { Arch } from '../../arch/index.js';
 import type { Action } from './types.js';
 
 export type ArgsMode = 'none' | 'safe' | 'strict';
-export type Runtime = 'runc' | 'crun' | 'none';
+/** 'any': runc and crun; 'auto': 'any' for the container formats (docker, oci, k8s), else 'none'. */
+export type Runtime = 'runc' | 'crun' | 'any' | 'auto' | 'none';
+
+/** Which executables of a recording make the profile (glob `*` `?` `**`, or a path). */
+export interface ExecutableSelection {
+  readonly include: readonly string[];
+  readonly exclude: readonly string[];
+}
 
 /** Everything that shapes a generated policy besides its inputs. */
 export interface GenerateOptions {
@@ -17,8 +24,10 @@ export interface GenerateOptions {
   readonly args: ArgsMode;
   /** Add the syscalls this container runtime makes after installing the filter. */
   readonly runtime: Runtime;
-  /** The runtime sets no_new_privileges (OCI process.noNewPrivileges): picks the runtime's set. */
-  readonly noNewPrivileges: boolean;
+  /** The runtime sets no_new_privileges (OCI process.noNewPrivileges); undefined: either. */
+  readonly noNewPrivileges?: boolean;
+  /** Only these executables of the recordings (default: all; container recordings: see select.ts). */
+  readonly executables?: ExecutableSelection;
   /** ABIs of the policy; default: those the recordings used (Docker/OCI: their own list). */
   readonly arches?: readonly Arch[];
   /** Capabilities the container holds, for Docker profiles' includes/excludes.caps. */
@@ -37,6 +46,5 @@ export const DEFAULT_GENERATE_OPTIONS: GenerateOptions = Object.freeze<GenerateO
   errnoOverrides: new Map<string, number>(),
   baseline: true,
   args: 'safe',
-  runtime: 'none',
-  noNewPrivileges: true,
+  runtime: 'auto',
 });

@@ -1,6 +1,8 @@
 // Syscalls that must be allowed for reasons outside the recording: the documented baseline,
-// and what container runtimes do between installing the filter and exec'ing the workload.
+// and what container runtimes do between installing the filter and exec'ing the workload
+// (measured: runtime-sets.ts).
 import type { Runtime } from './options.js';
+import { RUNTIME_SETS } from './runtime-sets.js';
 
 /**
  * A recording can miss these but production hits them: signal return (only after a handler ran),
@@ -20,7 +22,7 @@ export const BASELINE_SYSCALLS: readonly string[] = [
 /**
  * Go runtime housekeeping that can run on runc's init thread at any moment after the filter is in
  * (scheduler, GC, signal delivery). Measured runs did not always hit them; leaving them out would make
- * container start-up fail at random.
+ * container start-up fail at random. Added to runc's measured sets (runtime-sets.ts).
  */
 const GO_RUNTIME: readonly string[] = [
   'futex',
@@ -37,87 +39,27 @@ const GO_RUNTIME: readonly string[] = [
   'getpid',
 ];
 
-/**
- * runc 1.1.5 with `process.noNewPrivileges: true` loads the filter last, right before execve
- * (standard_init_linux.go). Measured with `strace -f runc run` on this machine: every syscall the init
- * thread made after prctl(PR_SET_SECCOMP) up to execve of the workload (test/generator/consumers proves
- * the set on runc itself). close_range is what newer runc versions use for the same fd sweep.
- */
-const RUNC_NNP: readonly string[] = [
-  'close',
-  'close_range',
-  'epoll_ctl',
-  'execve',
-  'fstatfs',
-  'getdents64',
-  'openat',
-  'write',
-  ...GO_RUNTIME,
-];
+/** runc's set on newer versions uses close_range for the same fd sweep as 1.1.5's close loop. */
+const RUNC_NEWER: readonly string[] = ['close_range'];
+
+/** One runtime's measured sets for both ways of driving it; NNP undefined: both settings. */
+function measured(name: 'runc' | 'crun', noNewPrivileges: boolean | undefined): string[] {
+  const modes = Object.values(RUNTIME_SETS[name].sets);
+  const keys: readonly ('nnp' | 'no-nnp')[] =
+    noNewPrivileges === undefined ? ['nnp', 'no-nnp'] : [noNewPrivileges ? 'nnp' : 'no-nnp'];
+  return modes.flatMap((m) => keys.flatMap((k) => m[k]));
+}
 
 /**
- * runc with `noNewPrivileges: false` must load the filter while it still has privileges, before it
- * drops capabilities and switches user (finalizeNamespace), so all of that runs under the filter too.
+ * The syscalls `runtime` makes after loading the filter, measured (runtime-sets.ts), sorted and
+ * unique; names may not exist on every ABI. `noNewPrivileges` undefined: either setting (what a
+ * profile for `docker run` and `podman run` with and without `--security-opt no-new-privileges`
+ * needs). 'any' is runc and crun; 'auto' not resolved by the caller means no container target.
  */
-const RUNC_PRIVILEGED: readonly string[] = [
-  ...RUNC_NNP,
-  'capget',
-  'capset',
-  'chdir',
-  'faccessat2',
-  'fcntl',
-  'fstat',
-  'getcwd',
-  'getppid',
-  'newfstatat',
-  'prctl',
-  'read',
-  'setgid',
-  'setgroups',
-  'setuid',
-  'setresgid',
-  'setresuid',
-];
-
-/**
- * crun (C, no Go runtime), from crun's source (libcrun/container.c, container_init), NOT measured:
- * crun cannot run on this VM's cgroup layout. With NNP it applies the filter last, then closes the
- * seccomp fds, sets the umask, writes "0" to its sync pipe, closes it and execv()s.
- */
-const CRUN_NNP: readonly string[] = ['close', 'umask', 'write', 'execve', 'rt_sigreturn'];
-
-/**
- * Without NNP crun applies the filter before setgroups, chowning the std streams, dropping
- * capabilities (libcrun_set_caps: capset, prctl bounding/ambient/keepcaps, setresuid/setresgid) and chdir.
- */
-const CRUN_PRIVILEGED: readonly string[] = [
-  ...CRUN_NNP,
-  'setgroups',
-  'fstat',
-  'newfstatat',
-  'fchown',
-  'capget',
-  'capset',
-  'prctl',
-  'setresgid',
-  'setresuid',
-  'setgid',
-  'setuid',
-  'chdir',
-];
-
-/** The syscalls `runtime` needs after loading the filter (sorted, unique; names may not exist on every ABI). */
-export function runtimeSyscalls(runtime: Runtime, noNewPrivileges: boolean): readonly string[] {
-  let set: readonly string[];
-  switch (runtime) {
-    case 'none':
-      return [];
-    case 'runc':
-      set = noNewPrivileges ? RUNC_NNP : RUNC_PRIVILEGED;
-      break;
-    case 'crun':
-      set = noNewPrivileges ? CRUN_NNP : CRUN_PRIVILEGED;
-      break;
-  }
+export function runtimeSyscalls(runtime: Runtime, noNewPrivileges?: boolean): readonly string[] {
+  const set: string[] = [];
+  if (runtime === 'runc' || runtime === 'any')
+    set.push(...measured('runc', noNewPrivileges), ...GO_RUNTIME, ...RUNC_NEWER);
+  if (runtime === 'crun' || runtime === 'any') set.push(...measured('crun', noNewPrivileges));
   return [...new Set(set)].sort();
 }

@@ -29,7 +29,7 @@ const load = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
 
 describe('runc with the oci output', needs('gcc', 'runc', 'root', 'ptrace', 'seccomp'), () => {
   it('runs the workload with --runtime runc (noNewPrivileges on)', async () => {
-    const profile = await generateFor(w, 'oci', 'runc-nnp.json', { runtime: 'runc' });
+    const profile = await generateFor(w, 'oci', 'runc-nnp.json', { runtime: 'runc', noNewPrivileges: true });
     const r = await runc(bundle('nnp', load(profile), true));
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('ok');
@@ -54,7 +54,7 @@ describe('runc with the oci output', needs('gcc', 'runc', 'root', 'ptrace', 'sec
   });
 
   it('fails when noNewPrivileges is off but the profile only has the NNP set', async () => {
-    const profile = await generateFor(w, 'oci', 'nnp-only.json', { runtime: 'runc' });
+    const profile = await generateFor(w, 'oci', 'nnp-only.json', { runtime: 'runc', noNewPrivileges: true });
     const r = await runc(bundle('mismatch', load(profile), false));
     expect(r.stdout).not.toBe('ok');
     expect(r.exitCode).not.toBe(0);

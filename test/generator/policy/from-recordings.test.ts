@@ -198,7 +198,7 @@ describe('policyFromRecordings', () => {
       syscalls: { x86_64: ['read', 'prctl'] },
       args: { x86_64: { prctl: values([{ option: 15 }]) } },
     });
-    const nnp = policyFromRecordings([rec], opts({ runtime: 'runc', args: 'strict' }));
+    const nnp = policyFromRecordings([rec], opts({ runtime: 'runc', noNewPrivileges: true, args: 'strict' }));
     for (const name of runtimeSyscalls('runc', true)) expect(call(nnp, name)).toBe('allow');
     expect(call(nnp, 'execve')).toBe('allow');
     expect(call(nnp, 'capset')).toBe('kill-process');
@@ -213,6 +213,10 @@ describe('policyFromRecordings', () => {
     expect(runtimeSyscalls('runc', false).length).toBeGreaterThan(runtimeSyscalls('runc', true).length);
     expect(runtimeSyscalls('crun', true)).toContain('execve');
     expect(runtimeSyscalls('none', true)).toEqual([]);
+    // Without a setting, both: what `docker run` and `docker run --security-opt no-new-privileges` need.
+    expect(runtimeSyscalls('runc')).toEqual(runtimeSyscalls('runc', false));
+    // 'any' is runc and crun; crun's create/start path waits on its exec fifo with pselect6 (measured).
+    expect(runtimeSyscalls('any')).toEqual(expect.arrayContaining([...runtimeSyscalls('runc'), 'pselect6']));
   });
 
   it('records where it came from', () => {
