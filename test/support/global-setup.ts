@@ -10,7 +10,7 @@ declare module 'vitest' {
   }
 }
 
-export default function setup(project: TestProject): void {
+export default async function setup(project: TestProject): Promise<void> {
   ensureFreshBuild();
-  project.provide('host', probeHost());
+  project.provide('host', await probeHost());
 }

@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startDockerd } from './engines.js';
 
 /** Every host capability a test can ask for. */
 export const CAPABILITIES = [
@@ -117,8 +118,32 @@ function viaProbe(probe: string | undefined, mode: string, on: string, off: (r: 
   return r.ok ? { ok: true, detail: on } : { ok: false, detail: off(ending(r, 'probe')) };
 }
 
-/** Probes every capability. Takes a second or two; call once per test run. */
-export function probeHost(): HostReport {
+/**
+ * dockerd as the container tests start it (private socket and state, no networking): started, asked
+ * for its version, stopped. An installed dockerd that cannot run on this host must skip, not fail.
+ */
+async function dockerdProbe(installed: Probe): Promise<Probe> {
+  if (!installed.ok) return installed;
+  const dir = mkdtempSync('/var/tmp/profile-dockerd-probe-');
+  try {
+    const dockerd = await startDockerd(dir);
+    await dockerd.stop();
+    return { ok: true, detail: `${installed.detail}; dockerd starts` };
+  } catch (error) {
+    return { ok: false, detail: `dockerd cannot start here (${(error as Error).message})` };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Probes every capability, dockerd included (a few seconds); call once per test run. */
+export async function probeHost(): Promise<HostReport> {
+  const report = probeTools();
+  const docker = await dockerdProbe(report.docker);
+  return applyOverrides({ ...report, docker });
+}
+
+function probeTools(): Record<Capability, Probe> {
   const dir = mkdtempSync(join(tmpdir(), 'profile-host-probe-'));
   try {
     const { probe, gcc, libseccomp } = compileProbes(dir);
@@ -153,14 +178,18 @@ export function probeHost(): HostReport {
       podman: tool('podman', ['--version']),
       'systemd-analyze': tool('systemd-analyze', ['--version']),
     };
-    for (const cap of listed('SECCOMP_PROFILER_TEST_FORCE'))
-      report[cap] = { ok: true, detail: `${report[cap].detail}; forced on` };
-    for (const cap of listed('SECCOMP_PROFILER_TEST_HIDE'))
-      report[cap] = { ok: false, detail: `${cap} hidden by SECCOMP_PROFILER_TEST_HIDE` };
     return report;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function applyOverrides(report: Record<Capability, Probe>): HostReport {
+  for (const cap of listed('SECCOMP_PROFILER_TEST_FORCE'))
+    report[cap] = { ok: true, detail: `${report[cap].detail}; forced on` };
+  for (const cap of listed('SECCOMP_PROFILER_TEST_HIDE'))
+    report[cap] = { ok: false, detail: `${cap} hidden by SECCOMP_PROFILER_TEST_HIDE` };
+  return report;
 }
 
 /** bwrap as the consumer tests run it: host root read-only, fresh /dev and /proc. */
