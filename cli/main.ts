@@ -26,6 +26,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   enforce: async () => (await import('./commands/enforce.js')).registerEnforce,
   check: async () => (await import('./commands/check.js')).registerCheck,
   diff: async () => (await import('./commands/diff.js')).registerDiff,
+  inspect: async () => (await import('./commands/inspect.js')).registerInspect,
   lint: async () => (await import('./commands/lint.js')).registerLint,
   demo: async () => (await import('./commands/demo.js')).registerDemo,
   setup: async () => (await import('./commands/setup.js')).registerSetup,

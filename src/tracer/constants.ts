@@ -11,6 +11,8 @@ export const PTRACE_SEIZE = 0x4206;
 export const PTRACE_INTERRUPT = 0x4207;
 export const PTRACE_LISTEN = 0x4208;
 export const PTRACE_GET_SYSCALL_INFO = 0x420e;
+export const PTRACE_SECCOMP_GET_FILTER = 0x420c;
+export const PTRACE_DETACH = 17;
 
 export const PTRACE_EVENT_FORK = 1;
 export const PTRACE_EVENT_VFORK = 2;

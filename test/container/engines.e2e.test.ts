@@ -178,6 +178,48 @@ describe(
       }
     });
 
+    it("inspect reads back what docker installed: identical to the profile it was given, not to Docker's default", async () => {
+      // `cat` with an open stdin waits in read(2): a container that stays up while it is inspected.
+      const start = async (...opts: string[]) => {
+        const r = await run([
+          ...dockerd!.docker,
+          'run',
+          '-d',
+          '-i',
+          '--network',
+          'none',
+          ...opts,
+          IMAGE,
+          'cat',
+        ]);
+        expect(r.exitCode, r.stderr).toBe(0);
+        return r.stdout.trim();
+      };
+      const engine = dockerd!.docker.join(' ');
+      const mine = await start('--security-opt', `seccomp=${profileFile}`);
+      const theirs = await start();
+      try {
+        const same = await profile(['inspect', '--engine', engine, '--against', profileFile, mine]);
+        expect(same.stderr).toBe('');
+        expect(same.stdout).toMatch(/seccomp filter, 1 filter/);
+        expect(same.stdout).toContain('identical: the installed filters decide every syscall as it does');
+        expect(same.exitCode).toBe(0);
+        const json = JSON.parse((await profile(['inspect', '--json', '--engine', engine, mine])).stdout) as {
+          pid: number;
+          filters: { allowed: Record<string, string[]> }[];
+        };
+        expect(json.pid).toBeGreaterThan(1);
+        expect(json.filters[0]?.allowed.x86_64).toEqual(expect.arrayContaining(['read', 'epoll_ctl']));
+        const other = await profile(['inspect', '--engine', engine, '--against', profileFile, theirs]);
+        expect(other.exitCode).toBe(1);
+        // Docker's default allows much the workload never made (socket, for one) and refuses with EPERM.
+        expect(other.stdout).toMatch(/syscalls? decided differently/);
+        expect(other.stdout).toMatch(/~ x86_64 socket.*ALLOW → KILL_PROCESS/);
+      } finally {
+        await run([...dockerd!.docker, 'rm', '-f', mine, theirs]);
+      }
+    });
+
     it('enforce names the workload syscall the profile lacks, and says the workload was killed', async () => {
       const workloadOnly = Object.keys(rec.container!.workload['/bin/sh']?.x86_64 ?? {}).filter(
         (n) => !runtimeSyscalls('any').includes(n) && !BASELINE_SYSCALLS.includes(n),
