@@ -2,7 +2,6 @@
 // they decide as a given profile does. The process is started by bwrap with our raw filter.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/errors.js';
 import { profile, recordAndGenerate, scratch } from '../enforcer/support.js';
