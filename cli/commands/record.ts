@@ -1,7 +1,7 @@
 // `profile record [-o FILE] [--quiet] [--append] [--no-pin] [--] <command> [args…]`
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { exitCodeOf } from '../../src/tracer/index.js';
-import { record } from '../../src/tracer/record.js';
+import { BACKENDS, type Backend, record } from '../../src/tracer/record.js';
 import { statusLine, summaryText, terminalIsCanonical } from '../../src/tracer/summary.js';
 import { action } from '../run.js';
 import { withInterrupt } from './interrupt.js';
@@ -11,6 +11,7 @@ interface RecordFlags {
   quiet?: boolean;
   append?: boolean;
   pin: boolean;
+  backend: Backend;
 }
 
 /** `docker|podman run …`, `runc|crun …`: recorded through the container machinery (src/container). */
@@ -40,6 +41,11 @@ export function registerRecord(program: Command): void {
       '--no-pin',
       'do not pin tracer and workload to one CPU (pinning is dropped anyway on a second thread)',
     )
+    .addOption(
+      new Option('--backend <name>', 'ptrace (rootless), ebpf (root: in-kernel, near native speed) or auto')
+        .choices(BACKENDS)
+        .default('ptrace'),
+    )
     .argument('<command...>', 'the workload and its arguments (everything from here on is passed through)')
     .passThroughOptions()
     .action(
@@ -55,6 +61,7 @@ export function registerRecord(program: Command): void {
               output: flags.output,
               append: flags.append === true,
               pin: flags.pin,
+              backend: flags.backend,
               signal,
               ...(live
                 ? {
@@ -71,6 +78,13 @@ export function registerRecord(program: Command): void {
                 : {}),
             });
             if (shown) process.stderr.write('\r\x1b[K');
+            if (flags.backend === 'auto') {
+              process.stderr.write(
+                result.fallbackReason === undefined
+                  ? `profile: recorded with the ${result.backend} backend\n`
+                  : `profile: recorded with the ptrace backend (${result.fallbackReason})\n`,
+              );
+            }
             if (!flags.quiet) process.stderr.write(summaryText(result.written, result.output));
             if (result.outcome.status === 'interrupted') return interruptedExitCode();
             return exitCodeOf(result.outcome);

@@ -13,6 +13,10 @@ export interface RunInfo {
   readonly startedAt: Date;
   readonly endedAt: Date;
   readonly outcome: TraceOutcome;
+  /** The recorder that made the run; written as `runs[].backend`. */
+  readonly backend?: 'ptrace' | 'ebpf';
+  /** Written as `runs[].notes` when not empty. */
+  readonly notes?: readonly string[];
 }
 
 /** The `runs[].exit` form of an outcome: a filter kill is a death by SIGSYS. */
@@ -92,6 +96,8 @@ export function buildRecording(run: RunInfo, raw: RawTrace): Recording {
         exit: runExit(run.outcome),
         processes: raw.processes,
         threads: raw.threads,
+        ...(run.backend ? { backend: run.backend } : {}),
+        ...(run.notes?.length ? { notes: [...run.notes] } : {}),
       },
     ],
     syscalls: orderArches(syscalls, (m) => sortKeys(m)),

@@ -48,6 +48,10 @@ function buildSchemas(z: typeof Zod) {
     processes: count,
     threads: count,
     container: runContainerSchema.optional(),
+    /** Which recorder made the run (absent in recordings older than the eBPF backend: ptrace). */
+    backend: z.enum(['ptrace', 'ebpf']).optional(),
+    /** What the recorder could not do exactly, one sentence each (e.g. ABIs it could not tell apart). */
+    notes: z.array(z.string()).optional(),
   });
 
   /** name → { nr, count } for one arch. */

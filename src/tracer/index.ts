@@ -1,8 +1,6 @@
 // trace(): run a workload under the seccomp-assisted ptrace tracer and return what it did.
 // The loop runs in a worker_thread (ptrace is thread-affine, DESIGN fact 5); this side only
 // validates, starts the worker, relays aborts and progress, and builds the recording.
-import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { returnValue } from '../arch/seccomp.js';
 import { EXIT, ProfilerError } from '../errors.js';
@@ -11,8 +9,6 @@ import { K, RET, stmt, type ValidatedProgram } from '../generator/bpf/types.js';
 import { programProblem, validateProgram } from '../generator/bpf/validate.js';
 import { buildRecording, type ScopedExecutables, scopedExecutables } from '../recording/builder.js';
 import type { Recording } from '../recording/schema.js';
-import { runtimeFile } from '../util/runtime-path.js';
-import { resolveCommand } from './command.js';
 import {
   type FilterEvent,
   type ScopeOptions,
@@ -27,6 +23,7 @@ import {
   type WorkerMessage,
 } from './protocol.js';
 import { takeTraceWorker } from './warm.js';
+import { resolveWorkload } from './workload.js';
 
 export type { CountScope, FilterEvent, ScopeOptions, TraceOutcome } from './protocol.js';
 export { prepareTrace } from './warm.js';
@@ -102,19 +99,6 @@ function filterBytes(filter: ValidatedProgram): Uint8Array {
   return encodeProgram(filter);
 }
 
-/**
- * dist/src/tracer/launcher (compiled from launcher.c by `npm run build` when `cc` works), unless
- * SECCOMP_PROFILER_LAUNCHER=node asks for the Node launcher.
- */
-function nativeLauncher(): string | undefined {
-  if (process.env.SECCOMP_PROFILER_LAUNCHER === 'node') return undefined;
-  try {
-    return runtimeFile('./launcher', import.meta.url);
-  } catch {
-    return undefined;
-  }
-}
-
 /** Hands the job to the tracer thread (booted early by prepareTrace() if it was called). */
 function inWorker(input: WorkerInput): Promise<WorkerMessage> {
   const worker = takeTraceWorker();
@@ -156,33 +140,12 @@ async function watchRootExit(view: Int32Array, onRootExit: (code: number) => voi
 
 /** Runs `argv` under the tracer. Rejects with ProfilerError for known failures (127, 126, EPERM, …). */
 export async function trace(opts: TraceOptions): Promise<TraceResult> {
-  const command = opts.argv[0];
-  if (command === undefined) throw new ProfilerError('USAGE', 'no command given');
-  const cwd = resolve(opts.cwd ?? process.cwd());
-  try {
-    if (!statSync(cwd).isDirectory()) throw new Error('not a directory');
-  } catch (error) {
-    throw new ProfilerError('NO_INPUT', `working directory ${cwd}: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  const envObj = opts.env ?? process.env;
-  const path = resolveCommand(command, envObj.PATH, cwd);
-  for (const arg of opts.argv) {
-    if (arg.includes('\0')) throw new ProfilerError('USAGE', `NUL byte in argument ${JSON.stringify(arg)}`);
-  }
+  const workload = resolveWorkload(opts);
+  const cwd = workload.cwd;
   const filter = filterBytes(opts.filter ?? traceAllFilter());
   const shared = new SharedArrayBuffer(SHARED_CAPACITY * 4);
   const input: WorkerInput = {
-    nodePath: process.execPath,
-    launcherPath: runtimeFile('./launcher.js', import.meta.url),
-    nativeLauncherPath: nativeLauncher(),
-    path,
-    argv: [...opts.argv],
-    env: Object.entries(envObj)
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => `${k}=${v}`),
-    cwd,
+    ...workload,
     filter,
     onTraceStop: opts.onTraceStop ?? 'continue',
     pin: opts.pin ?? true,
@@ -230,7 +193,14 @@ export async function trace(opts: TraceOptions): Promise<TraceResult> {
       });
     }
     const recording = buildRecording(
-      { command: opts.argv, cwd, startedAt, endedAt: new Date(), outcome: message.outcome },
+      {
+        command: opts.argv,
+        cwd,
+        startedAt,
+        endedAt: new Date(),
+        outcome: message.outcome,
+        backend: 'ptrace',
+      },
       message.raw,
     );
     return {

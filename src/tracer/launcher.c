@@ -8,7 +8,8 @@
  * path\0 cwd\0 argv[0]\0 ... env[0]\0 ... and the raw struct sock_filter[]. On failure it writes
  * {"stage":"...","errno":N} on fd 4 and exits 127; a successful execve closes fd 4 (EOF).
  * Between seccomp() and execve() it does nothing else: a filter that kills by default would
- * otherwise kill the launcher.
+ * otherwise kill the launcher. An empty filter (the eBPF recorder's job) means no filter and no
+ * no_new_privs: the workload starts exactly as a shell would start it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -77,7 +78,7 @@ int main(void) {
   if (len < 16) fail("job", EINVAL);
   uint32_t argc = u32((unsigned char *)buf), envc = u32((unsigned char *)buf + 4);
   uint32_t filter_len = u32((unsigned char *)buf + 8), flags = u32((unsigned char *)buf + 12);
-  if (argc > len || envc > len || filter_len > len || filter_len == 0 || filter_len % 8 != 0 ||
+  if (argc > len || envc > len || filter_len > len || filter_len % 8 != 0 ||
       filter_len / 8 > 0xffff) {
     fail("job", EINVAL);
   }
@@ -91,7 +92,7 @@ int main(void) {
     fail("job", EINVAL);
   }
   /* A copy, so the instructions are aligned whatever the strings' lengths. */
-  void *filter = malloc(filter_len);
+  void *filter = malloc(filter_len > 0 ? filter_len : 1);
   if (filter == NULL) fail("job", ENOMEM);
   memcpy(filter, buf + pos, filter_len);
   struct sock_fprog prog = {(unsigned short)(filter_len / 8), (struct sock_filter *)filter};
@@ -112,8 +113,10 @@ int main(void) {
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
 
-  if (!(flags & JOB_KEEP_PRIVILEGES) && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) fail("prctl", errno);
-  if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) fail("seccomp", errno);
+  if (filter_len > 0) {
+    if (!(flags & JOB_KEEP_PRIVILEGES) && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) fail("prctl", errno);
+    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) fail("seccomp", errno);
+  }
   execve(path_cwd[0], argv, envp);
   fail("execve", errno);
 }

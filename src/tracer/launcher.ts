@@ -75,9 +75,12 @@ const prog = { len: job.filter.length / 8, filter: job.filter };
 const argv: (string | null)[] = [...job.argv, null];
 const env: (string | null)[] = [...job.env, null];
 
-const keepPrivileges = ((job.flags ?? 0) & JOB_KEEP_PRIVILEGES) !== 0;
-if (!keepPrivileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) !== 0) fail('prctl', errno());
-if (syscallSeccomp(syscallNumber(nativeArch(), 'seccomp')!, SECCOMP_SET_MODE_FILTER, 0, prog) !== 0)
-  fail('seccomp', errno());
+// An empty filter (the eBPF recorder's job): no filter and no no_new_privs, as from a shell.
+if (job.filter.length > 0) {
+  const keepPrivileges = ((job.flags ?? 0) & JOB_KEEP_PRIVILEGES) !== 0;
+  if (!keepPrivileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) !== 0) fail('prctl', errno());
+  if (syscallSeccomp(syscallNumber(nativeArch(), 'seccomp')!, SECCOMP_SET_MODE_FILTER, 0, prog) !== 0)
+    fail('seccomp', errno());
+}
 execve(job.path, argv, env);
 fail('execve', errno());

@@ -1,21 +1,53 @@
 // record(): trace a workload and write the recording (optionally merged into an existing one).
 import { existsSync } from 'node:fs';
+import { isProfilerError } from '../errors.js';
 import { writeRecordingFile } from '../recording/format.js';
 import type { Recording } from '../recording/schema.js';
 import { assertWritable } from '../util/atomic-write.js';
+import type { EbpfRecorder as EbpfRecorderType } from './ebpf/recorder.js';
 import { type TraceOptions, type TraceResult, trace } from './index.js';
+
+/** Which recorder runs the workload. `auto`: eBPF when the kernel lets us load it, else ptrace. */
+export type Backend = 'ptrace' | 'ebpf' | 'auto';
+export const BACKENDS: readonly Backend[] = ['ptrace', 'ebpf', 'auto'];
 
 export interface RecordOptions extends Omit<TraceOptions, 'filter' | 'onTraceStop'> {
   /** Where the recording goes (written atomically). */
   readonly output: string;
   /** Merge into `output` if it exists (counts add up, runs are kept), instead of replacing it. */
   readonly append?: boolean;
+  /** Default 'ptrace' (rootless, works everywhere); 'ebpf' needs root. */
+  readonly backend?: Backend;
 }
 
 export interface RecordResult extends TraceResult {
   /** What was written: the run's recording, or the merge when appending. */
   readonly written: Recording;
   readonly output: string;
+  /** The backend that recorded the run. */
+  readonly backend: 'ptrace' | 'ebpf';
+  /** With `auto`, why eBPF could not be used (ptrace recorded instead). */
+  readonly fallbackReason?: string;
+}
+
+/** Runs the workload with the chosen backend. */
+async function traceWith(
+  opts: RecordOptions,
+): Promise<{ result: TraceResult; backend: 'ptrace' | 'ebpf'; fallbackReason?: string }> {
+  const backend = opts.backend ?? 'ptrace';
+  if (backend === 'ptrace') return { result: await trace(opts), backend };
+  const ebpf = await import('./ebpf/record.js');
+  if (backend === 'ebpf') return { result: await ebpf.traceEbpf(opts), backend };
+  // auto: opening the recorder is the test of whether the kernel accepts it.
+  const { EbpfRecorder } = await import('./ebpf/recorder.js');
+  let recorder: EbpfRecorderType;
+  try {
+    recorder = EbpfRecorder.open();
+  } catch (error) {
+    if (!isProfilerError(error) || error.code !== 'UNAVAILABLE') throw error;
+    return { result: await trace(opts), backend: 'ptrace', fallbackReason: error.message };
+  }
+  return { result: await ebpf.traceEbpf(opts, recorder), backend: 'ebpf' };
 }
 
 /** Traces `argv` and writes the recording. The output path is checked before the workload runs. */
@@ -26,10 +58,16 @@ export async function record(opts: RecordOptions): Promise<RecordResult> {
     opts.append && existsSync(opts.output)
       ? (await import('../recording/io.js')).readRecording(opts.output)
       : undefined;
-  const result = await trace(opts);
+  const { result, backend, fallbackReason } = await traceWith(opts);
   const written = previous
     ? (await import('../recording/merge.js')).mergeRecordings([previous, result.recording])
     : result.recording;
   writeRecordingFile(opts.output, written);
-  return { ...result, written, output: opts.output };
+  return {
+    ...result,
+    written,
+    output: opts.output,
+    backend,
+    ...(fallbackReason === undefined ? {} : { fallbackReason }),
+  };
 }

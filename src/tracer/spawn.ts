@@ -4,7 +4,7 @@ import { readSync, writeSync } from 'node:fs';
 import { errnoText } from '../arch/errno.js';
 import { ProfilerError } from '../errors.js';
 import { F_SETFD, O_CLOEXEC, PTRACE_SEIZE, TRACE_OPTIONS } from './constants.js';
-import { encodeJob, JOB_KEEP_PRIVILEGES } from './job.js';
+import { encodeJob, JOB_KEEP_PRIVILEGES, type Job } from './job.js';
 import {
   close,
   errno,
@@ -32,8 +32,21 @@ function makePipe(flags: number): [number, number] {
   return [fds[0]!, fds[1]!];
 }
 
-/** Spawns the launcher, seizes it and sends it the job. Throws ProfilerError when ptrace is refused. */
-export function launch(input: WorkerInput, beforeSeize: (pid: number) => void): Launched {
+/** Where the launchers are (a subset of WorkerInput). */
+export type LauncherPaths = Pick<WorkerInput, 'nodePath' | 'launcherPath' | 'nativeLauncherPath'>;
+
+/** A running launcher waiting for its job on `jobFd`; `statusFd` reads its status pipe. */
+export interface StartedLauncher extends Launched {
+  readonly jobFd: number;
+  readonly launcherPath: string;
+}
+
+/**
+ * Spawns the launcher (posix_spawn: libuv never sees the pid) and waits until it runs. It then
+ * blocks reading its job: the caller prepares whatever must see it before its exec (ptrace seize,
+ * eBPF follow) and calls sendJob().
+ */
+export function startLauncher(input: LauncherPaths): StartedLauncher {
   const [jobRead, jobWrite] = makePipe(O_CLOEXEC);
   const [statusRead, statusWrite] = makePipe(O_CLOEXEC);
   // Node marks 0-2 close-on-exec at start-up (DESIGN fact 3); posix_spawn would close them.
@@ -46,7 +59,7 @@ export function launch(input: WorkerInput, beforeSeize: (pid: number) => void): 
     .filter(([k, v]) => v !== undefined && !k.startsWith('NODE_OPTIONS'))
     .map(([k, v]) => `${k}=${v}`);
   const pidBuf = new Int32Array(1);
-  let launcherPath = input.nativeLauncherPath;
+  let launcherPath: string | undefined = input.nativeLauncherPath;
   // The native launcher starts in about a millisecond; a Node launcher needs ≈140 ms (node + koffi).
   // If the native one cannot be spawned (e.g. a noexec mount), fall back to the Node one.
   let rc =
@@ -73,7 +86,7 @@ export function launch(input: WorkerInput, beforeSeize: (pid: number) => void): 
     throw new ProfilerError('INTERNAL', `cannot start the launcher (${input.nodePath}): ${errnoText(rc)}`);
   }
   const pid = pidBuf[0]!;
-  // Seize only once the launcher runs: posix_spawn returns in the middle of its execve of node,
+  // Hand over only once the launcher runs: posix_spawn returns in the middle of its execve of node,
   // and seizing there would report that exec as if it were the workload's.
   const ready = Buffer.alloc(1);
   let n = 0;
@@ -86,20 +99,31 @@ export function launch(input: WorkerInput, beforeSeize: (pid: number) => void): 
     close(statusRead);
     throw new ProfilerError('INTERNAL', `the launcher (${launcherPath}) did not start`);
   }
+  return { pid, statusFd: statusRead, jobFd: jobWrite, launcherPath: launcherPath ?? input.launcherPath };
+}
+
+/** Writes the job (job.ts) and closes the pipe: the launcher then execs the workload. */
+export function sendJob(jobFd: number, job: Job): void {
+  const bytes = encodeJob(job);
+  let off = 0;
+  while (off < bytes.length) off += writeSync(jobFd, bytes, off, bytes.length - off);
+  close(jobFd);
+}
+
+/** Spawns the launcher, seizes it and sends it the job. Throws ProfilerError when ptrace is refused. */
+export function launch(input: WorkerInput, beforeSeize: (pid: number) => void): Launched {
+  const { pid, statusFd, jobFd } = startLauncher(input);
   beforeSeize(pid);
   if (ptraceInt(PTRACE_SEIZE, pid, 0, TRACE_OPTIONS) !== 0) {
     const err = errno();
     kill(pid, 9);
     waitpid(pid, new Int32Array(1), 0);
-    close(jobWrite);
-    close(statusRead);
+    close(jobFd);
+    close(statusFd);
     throw ptraceRefused(err);
   }
-  const bytes = encodeJob({ ...input, flags: input.noNewPrivileges ? 0 : JOB_KEEP_PRIVILEGES });
-  let off = 0;
-  while (off < bytes.length) off += writeSync(jobWrite, bytes, off, bytes.length - off);
-  close(jobWrite);
-  return { pid, statusFd: statusRead };
+  sendJob(jobFd, { ...input, flags: input.noNewPrivileges ? 0 : JOB_KEEP_PRIVILEGES });
+  return { pid, statusFd };
 }
 
 function ptraceRefused(err: number): ProfilerError {
@@ -140,7 +164,7 @@ export function readLauncherStatus(fd: number): { stage: string; errno: number }
 /** Turns a launcher failure into the error the user sees. */
 export function launcherError(
   status: { stage: string; errno: number } | undefined,
-  input: WorkerInput,
+  input: Pick<WorkerInput, 'argv' | 'path' | 'cwd'>,
 ): ProfilerError {
   const cmd = input.argv[0] ?? input.path;
   if (status === undefined) {

@@ -1,0 +1,182 @@
+// Turning the maps into the same RawTrace the ptrace recorder produces (src/tracer/protocol.ts), so
+// that everything downstream, from buildRecording() on, is shared; plus notes on what the maps
+// could not hold.
+import { ARCHES, type Arch, describeSyscall, X32_SYSCALL_BIT } from '../../arch/index.js';
+import { MAX_ARG_VALUES } from '../../recording/arg-specs.js';
+import type { RawTrace } from '../protocol.js';
+import { ABIS, argSpecs } from './arg-table.js';
+import { allocNative, mapLookup } from './bpf.js';
+import { dumpMap } from './dump.js';
+import {
+  ABI_X32,
+  ARG_KEY,
+  COUNT_KEY,
+  IMAGE_KEY,
+  IMAGE_VALUE,
+  type Maps,
+  MAX_ARG_TUPLES,
+  MAX_COUNTS,
+  MAX_IMAGES,
+  MAX_PROCS,
+  NR_SLOTS,
+  PATH_BUF,
+  PATH_TRUNCATED,
+  PATH_VALUE,
+  SLOT_ARGN,
+  SLOT_OVERFLOW,
+  SLOT_VALUE,
+  STAT,
+  STATS_VALUE,
+  UNKNOWN_IMAGE,
+} from './maps.js';
+import { PATH_DELETED } from './programs/exec.js';
+
+/** Names used where the maps could not say which executable made a call. */
+export const UNKNOWN_EXECUTABLE = '(unknown executable)';
+export const UNATTRIBUTED = '(unattributed)';
+
+/** What user space knows besides the maps. */
+export interface CollectContext {
+  /** The executable the launcher execs (its execve is the workload's first syscall). */
+  readonly launcherTarget: string | undefined;
+  /** Image ids handed out by user space (processes followed after their exec) → path. */
+  readonly userImages: ReadonlyMap<number, string>;
+  /** Processes and threads followed by user space (not counted by the programs). */
+  readonly extraProcesses: number;
+}
+
+export interface Collected {
+  readonly raw: RawTrace;
+  readonly notes: string[];
+}
+
+/** The u64 counters of the stats map. */
+export function readStats(maps: Maps): Record<keyof typeof STAT, number> {
+  const key = allocNative(4);
+  const value = allocNative(STATS_VALUE);
+  try {
+    mapLookup(maps.stats, key.address, value.address);
+    const out = {} as Record<keyof typeof STAT, number>;
+    for (const [name, off] of Object.entries(STAT)) {
+      out[name as keyof typeof STAT] = Number(value.view.getBigUint64(off, true));
+    }
+    return out;
+  } finally {
+    key.free();
+    value.free();
+  }
+}
+
+function readPath(maps: Maps, id: number): string | undefined {
+  const key = allocNative(4);
+  const value = allocNative(PATH_VALUE);
+  try {
+    key.view.setUint32(0, id, true);
+    if (!mapLookup(maps.paths, key.address, value.address)) return undefined;
+    const start = value.view.getUint32(0, true);
+    const flags = value.view.getUint32(4, true);
+    if (start > PATH_BUF) return undefined;
+    let path = Buffer.from(value.bytes.subarray(8 + start, 8 + PATH_BUF)).toString('utf8');
+    if (path === '') path = '/';
+    if (flags & PATH_TRUNCATED) path = `…${path}`;
+    if (flags & PATH_DELETED) path += ' (deleted)';
+    return path;
+  } finally {
+    key.free();
+    value.free();
+  }
+}
+
+/** Reads every map into a RawTrace. Call once the workload is gone. */
+export function collect(maps: Maps, ctx: CollectContext): Collected {
+  const notes: string[] = [];
+  const stats = readStats(maps);
+  const paths = new Map<number, string>(ctx.userImages);
+  let truncatedPaths = 0;
+  const pathOf = (id: number): string => {
+    let p = paths.get(id);
+    if (p === undefined) {
+      p = id === UNKNOWN_IMAGE ? UNKNOWN_EXECUTABLE : (readPath(maps, id) ?? UNKNOWN_EXECUTABLE);
+      if (p.startsWith('…')) truncatedPaths++;
+      paths.set(id, p);
+    }
+    return p;
+  };
+
+  const counts: [string, Arch, number, number][] = [];
+  dumpMap(maps.counts, COUNT_KEY, 8, (k, v) => {
+    const abi = k.getUint32(8, true);
+    counts.push([pathOf(k.getUint32(0, true)), ARCHES[abi]!, k.getInt32(4, true), Number(v.getBigUint64(0, true))]);
+  });
+  if (ctx.launcherTarget !== undefined) {
+    if (stats.launcherExecve > 0) counts.push([ctx.launcherTarget, 'x86_64', 59, stats.launcherExecve]);
+    if (stats.launcherExecveat > 0) counts.push([ctx.launcherTarget, 'x86_64', 322, stats.launcherExecveat]);
+  }
+
+  const specNames = new Map<number, string>();
+  const argsTruncated: [Arch, string][] = [];
+  dumpMap(maps.slots, 4, SLOT_VALUE, (k, v) => {
+    const slot = k.getUint32(0, true);
+    const abi = Math.floor(slot / NR_SLOTS);
+    const nr = (slot % NR_SLOTS) | (abi === ABI_X32 ? X32_SYSCALL_BIT : 0);
+    const overflow = Number(v.getBigUint64(SLOT_OVERFLOW, true));
+    if (overflow > 0) counts.push([UNATTRIBUTED, ARCHES[abi]!, nr, overflow]);
+    if (v.getUint32(SLOT_ARGN, true) > MAX_ARG_VALUES) argsTruncated.push([ARCHES[abi]!, describeSyscall(ARCHES[abi]!, nr)]);
+  });
+  if (stats.overflowCalls > 0) {
+    notes.push(
+      `${stats.overflowCalls} calls are counted without their executable (listed under ${UNATTRIBUTED}): more than ${MAX_COUNTS} distinct (executable, ABI, syscall) triples`,
+    );
+  }
+  if (stats.otherOverflow > 0) {
+    notes.push(`${stats.otherOverflow} calls with numbers past ${NR_SLOTS - 1} could not be counted: the counts map was full`);
+  }
+
+  const args: [Arch, string, Record<string, number>, number][] = [];
+  for (const abi of ABIS) for (const s of argSpecs(abi)) specNames.set(abi * 0x100000000 + s.nr, s.name);
+  const specFields = new Map(ABIS.flatMap((abi) => argSpecs(abi).map((s) => [abi * 0x100000000 + s.nr, s] as const)));
+  dumpMap(maps.args, ARG_KEY, 8, (k, v) => {
+    const abi = k.getUint32(0, true);
+    const nr = k.getUint32(4, true);
+    const spec = specFields.get(abi * 0x100000000 + nr);
+    if (!spec) return;
+    const values: Record<string, number> = {};
+    spec.fields.forEach((f, j) => {
+      values[f.name] = Number(k.getBigUint64(8 + 8 * j, true));
+    });
+    args.push([ARCHES[abi]!, spec.name, values, Number(v.getBigUint64(0, true))]);
+  });
+  if (argsTruncated.length > 0 && args.length >= MAX_ARG_TUPLES) {
+    notes.push(`argument values are incomplete: more than ${MAX_ARG_TUPLES} distinct tuples in all`);
+  }
+
+  const execs = new Map<string, number>();
+  dumpMap(maps.images, IMAGE_KEY, IMAGE_VALUE, (_k, v) => {
+    const path = pathOf(v.getUint32(0, true));
+    execs.set(path, (execs.get(path) ?? 0) + Number(v.getBigUint64(8, true)));
+  });
+  if (stats.unknownImageExecs > 0) {
+    execs.set(UNKNOWN_EXECUTABLE, (execs.get(UNKNOWN_EXECUTABLE) ?? 0) + stats.unknownImageExecs);
+    notes.push(
+      `${stats.unknownImageExecs} execs ran executables past the first ${MAX_IMAGES - 1} distinct ones: their calls are listed under ${UNKNOWN_EXECUTABLE}`,
+    );
+  }
+  if (truncatedPaths > 0) notes.push(`${truncatedPaths} executable paths were too long and are cut at the front (…)`);
+  if (stats.lostProcs > 0) {
+    notes.push(
+      `${stats.lostProcs} processes could not be followed (more than ${MAX_PROCS} alive at once): their syscalls are missing`,
+    );
+  }
+  return {
+    raw: {
+      counts,
+      args,
+      argsTruncated,
+      execs: [...execs],
+      processes: stats.processes + ctx.extraProcesses,
+      threads: stats.threads + ctx.extraProcesses,
+      pinned: false,
+    },
+    notes,
+  };
+}

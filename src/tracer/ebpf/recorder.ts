@@ -1,0 +1,178 @@
+// An eBPF recording session: maps and programs loaded, following a set of process trees. The
+// library face of the backend: record.ts launches a workload with it, and a container runtime
+// wrapper running as root can follow a runtime's pid with it (follow(pid, 'running')).
+import { readFileSync, readlinkSync } from 'node:fs';
+import { ProfilerError } from '../../errors.js';
+import { close, kill } from '../libc.js';
+import { allocNative, BpfError, mapDelete, mapNextKey, mapUpdate, VerifierError } from './bpf.js';
+import { type Collected, collect, readStats } from './collect.js';
+import { kernelLayout, LayoutError } from './layout.js';
+import { closeMaps, createMaps, LAUNCHER_IMAGE, type Maps, PROC_VALUE, USER_IMAGE_BASE } from './maps.js';
+import { loadPrograms } from './programs/load.js';
+
+const EPERM = 1;
+const ENOSYS = 38;
+
+/** Why the kernel refused: one line for the user (exit 69). */
+function unavailable(error: unknown): ProfilerError {
+  let reason: string;
+  if (error instanceof VerifierError) reason = error.message;
+  else if (error instanceof BpfError && error.errno === EPERM) {
+    reason = `bpf() refused (EPERM): the eBPF backend needs root (CAP_BPF and CAP_PERFMON)${process.getuid?.() === 0 ? ', and BPF allowed in this container or by this kernel lockdown' : ''}`;
+  } else if (error instanceof BpfError && error.errno === ENOSYS) reason = 'this kernel has no bpf() system call';
+  else if (error instanceof BpfError) reason = error.message;
+  else if (error instanceof LayoutError) reason = error.message;
+  else reason = (error as Error)?.message ?? String(error);
+  return new ProfilerError('UNAVAILABLE', `eBPF backend unavailable: ${reason}`, { cause: error });
+}
+
+/** How a followed process starts: before the launcher's exec, or already running its executable. */
+export type FollowPhase = 'launcher' | 'running';
+
+export class EbpfRecorder {
+  private readonly userImages = new Map<number, string>();
+  private readonly userImageOf = new Map<string, number>();
+  private extraProcesses = 0;
+  private closed = false;
+
+  private constructor(
+    private readonly maps: Maps,
+    private readonly fds: readonly number[],
+    /** i386 calls cannot be told apart from x86_64 ones on this kernel. */
+    readonly abiNote: string | undefined,
+  ) {}
+
+  /**
+   * Loads the recorder into the kernel. Throws ProfilerError UNAVAILABLE (exit 69) with the reason
+   * when it cannot: not root, no BTF, a verifier that refuses the programs, no bpf().
+   */
+  static open(): EbpfRecorder {
+    let maps: Maps | undefined;
+    try {
+      const layout = kernelLayout();
+      maps = createMaps();
+      const fds = loadPrograms(maps, layout);
+      const note =
+        layout.taskStatus === undefined
+          ? 'i386 (int 0x80) calls cannot be told apart from x86_64 calls on this kernel (no thread_info.status in its BTF): any are counted as x86_64'
+          : undefined;
+      return new EbpfRecorder(maps, fds, note);
+    } catch (error) {
+      if (maps) closeMaps(maps);
+      throw unavailable(error);
+    }
+  }
+
+  /**
+   * Follows `pid` and every process it creates from now on. 'launcher': a process that will exec
+   * the workload (its own syscalls before that exec are not recorded, its execve is). 'running': a
+   * process already running its executable (read from /proc/PID/exe), counted from now on.
+   */
+  follow(pid: number, phase: FollowPhase): void {
+    let image = LAUNCHER_IMAGE;
+    if (phase === 'running') {
+      let exe: string;
+      try {
+        exe = readlinkSync(`/proc/${pid}/exe`);
+      } catch {
+        throw new ProfilerError('NO_INPUT', `process ${pid} does not exist`);
+      }
+      image = this.userImageOf.get(exe) ?? USER_IMAGE_BASE + this.userImages.size;
+      this.userImages.set(image, exe);
+      this.userImageOf.set(exe, image);
+      this.extraProcesses++;
+    }
+    const key = allocNative(4);
+    const value = allocNative(PROC_VALUE);
+    try {
+      key.view.setUint32(0, pid, true);
+      value.view.setUint32(0, image, true);
+      mapUpdate(this.maps.procs, key.address, value.address);
+    } finally {
+      key.free();
+      value.free();
+    }
+  }
+
+  /** Thread-group ids followed now. */
+  followed(): number[] {
+    const pids: number[] = [];
+    const key = allocNative(4);
+    const next = allocNative(4);
+    try {
+      let have = mapNextKey(this.maps.procs, 0, next.address);
+      while (have) {
+        const pid = next.view.getUint32(0, true);
+        pids.push(pid);
+        key.view.setUint32(0, pid, true);
+        have = mapNextKey(this.maps.procs, key.address, next.address);
+      }
+    } finally {
+      key.free();
+      next.free();
+    }
+    return pids;
+  }
+
+  /**
+   * True while any followed process is alive. A process that is gone (or a zombie) but still
+   * followed, because its exit was missed, is forgotten here: a safety net, so a wait always ends.
+   */
+  alive(): boolean {
+    let any = false;
+    const key = allocNative(4);
+    try {
+      for (const pid of this.followed()) {
+        if (processExists(pid)) {
+          any = true;
+          continue;
+        }
+        key.view.setUint32(0, pid, true);
+        mapDelete(this.maps.procs, key.address);
+      }
+    } finally {
+      key.free();
+    }
+    return any;
+  }
+
+  /** Sends `signal` to every followed process (an interrupted recording ends the workload). */
+  killAll(signal = 9): void {
+    for (const pid of this.followed()) kill(pid, signal);
+  }
+
+  /** Live numbers for a status line. */
+  progress(): { distinctSyscalls: number; processes: number } {
+    const s = readStats(this.maps);
+    return { distinctSyscalls: s.distinct, processes: s.processes + this.extraProcesses };
+  }
+
+  /** Everything recorded so far, as a RawTrace; `launcherTarget` gets the launcher's execve. */
+  collect(launcherTarget: string | undefined): Collected {
+    const out = collect(this.maps, {
+      launcherTarget,
+      userImages: this.userImages,
+      extraProcesses: this.extraProcesses,
+    });
+    if (this.abiNote) out.notes.unshift(this.abiNote);
+    return out;
+  }
+
+  /** Detaches and unloads everything. Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const fd of [...this.fds].reverse()) close(fd);
+    closeMaps(this.maps);
+  }
+}
+
+function processExists(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    // A zombie has exited; its parent just has not reaped it.
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
