@@ -9,8 +9,8 @@ import {
   ATOMIC,
   CALL,
   DW,
-  encodeInsns,
   EXIT,
+  encodeInsns,
   FETCH,
   IMM,
   type Insn,
@@ -29,7 +29,7 @@ import {
   type Size,
   ST,
   STX,
-  W,
+  type W,
   X,
   XCHG,
 } from './insn.js';
@@ -103,7 +103,10 @@ export class EbpfAssembler {
   private push(code: number, dst: Reg | 0, src: Reg | 0, off: number, imm: number, to?: Label): this {
     const d = dst === 0 ? 0 : dst.reg;
     const s = src === 0 ? 0 : src.reg;
-    this.slots.push({ insn: { code, dst: d, src: s, off: off16(off), imm: imm32(imm) }, ...(to ? { to } : {}) });
+    this.slots.push({
+      insn: { code, dst: d, src: s, off: off16(off), imm: imm32(imm) },
+      ...(to ? { to } : {}),
+    });
     return this;
   }
 
@@ -129,7 +132,9 @@ export class EbpfAssembler {
 
   /** `*(size *)(dst + off) = src` for a register, or an immediate (sign-extended for DW). */
   st(size: Size, dst: Reg, off: number, src: Operand): this {
-    return isReg(src) ? this.push(STX | MEM | size, dst, src, off, 0) : this.push(ST | MEM | size, dst, 0, off, src);
+    return isReg(src)
+      ? this.push(STX | MEM | size, dst, src, off, 0)
+      : this.push(ST | MEM | size, dst, 0, off, src);
   }
 
   /** Atomic `*(size *)(dst + off) += src` (W or DW); with `fetch`, src receives the old value. */
@@ -151,7 +156,9 @@ export class EbpfAssembler {
 
   /** `dst = &map` for the map with file descriptor `fd` (two slots; the kernel rewrites it). */
   ldMapFd(dst: Reg, fd: number): this {
-    this.slots.push({ insn: { code: LD | IMM | DW, dst: dst.reg, src: PSEUDO_MAP_FD, off: 0, imm: imm32(fd) } });
+    this.slots.push({
+      insn: { code: LD | IMM | DW, dst: dst.reg, src: PSEUDO_MAP_FD, off: 0, imm: imm32(fd) },
+    });
     return this.push(0, 0, 0, 0, 0);
   }
 
@@ -160,7 +167,10 @@ export class EbpfAssembler {
    * subprogram is emitted after the caller's exit and ends with its own exit.
    */
   ldFunc(dst: Reg, fn: Label): this {
-    this.slots.push({ insn: { code: LD | IMM | DW, dst: dst.reg, src: PSEUDO_FUNC, off: 0, imm: 0 }, to: fn });
+    this.slots.push({
+      insn: { code: LD | IMM | DW, dst: dst.reg, src: PSEUDO_FUNC, off: 0, imm: 0 },
+      to: fn,
+    });
     return this.push(0, 0, 0, 0, 0);
   }
 

@@ -239,7 +239,9 @@ export function progLoadRawTracepoint(prog: ProgLoad): number {
     try {
       const again = load(1, log);
       if (again >= 0) return again;
-      const text = Buffer.from(log.bytes).toString('latin1').replace(/\0[\s\S]*$/, '');
+      const text = Buffer.from(log.bytes)
+        .toString('latin1')
+        .replace(/\0[\s\S]*$/, '');
       const tail = text.trimEnd().split('\n').slice(-8).join(' | ');
       throw new VerifierError(prog.name, -again, tail);
     } finally {

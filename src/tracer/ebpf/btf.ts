@@ -7,7 +7,7 @@
 // MAP_POPULATE: faulting 1350 fresh pages in one by one costs ≈ 60 ms in the VMs we run on, the
 // populated copy ≈ 10 ms. Types are scanned lazily, only as far as the lookups need.
 import { koffi } from '../ffi.js';
-import { allocNative, CMD, rawBpf } from './bpf.js';
+import { allocNative, BpfError, CMD, rawBpf } from './bpf.js';
 
 const KIND_INT = 1;
 const KIND_PTR = 2;
@@ -208,7 +208,7 @@ export class Btf {
   }
 }
 
-/** The running kernel's BTF (bpf BTF object "vmlinux"); undefined when the kernel has none. */
+/** The running kernel's BTF (bpf BTF object "vmlinux"); undefined when the kernel has none. Throws BpfError (EPERM…). */
 export function loadVmlinuxBtf(): Btf | undefined {
   const info = allocNative(64);
   const name = allocNative(16);
@@ -216,7 +216,8 @@ export function loadVmlinuxBtf(): Btf | undefined {
     let id = 0;
     for (let tries = 0; tries < 4096; tries++) {
       const next = rawBpf(CMD.BTF_GET_NEXT_ID, (v) => v.setUint32(0, id, true));
-      if (next.result < 0) return undefined;
+      if (next.result === -2 /* ENOENT: no more */) return undefined;
+      if (next.result < 0) throw new BpfError('BTF_GET_NEXT_ID', -next.result);
       id = next.view.getUint32(4, true);
       const got = rawBpf(CMD.BTF_GET_FD_BY_ID, (v) => v.setUint32(0, id, true));
       if (got.result < 0) continue;

@@ -13,11 +13,11 @@ import {
   COUNT_KEY,
   IMAGE_KEY,
   IMAGE_VALUE,
-  type Maps,
   MAX_ARG_TUPLES,
   MAX_COUNTS,
   MAX_IMAGES,
   MAX_PROCS,
+  type Maps,
   NR_SLOTS,
   PATH_BUF,
   PATH_TRUNCATED,
@@ -106,14 +106,18 @@ export function collect(maps: Maps, ctx: CollectContext): Collected {
   const counts: [string, Arch, number, number][] = [];
   dumpMap(maps.counts, COUNT_KEY, 8, (k, v) => {
     const abi = k.getUint32(8, true);
-    counts.push([pathOf(k.getUint32(0, true)), ARCHES[abi]!, k.getInt32(4, true), Number(v.getBigUint64(0, true))]);
+    counts.push([
+      pathOf(k.getUint32(0, true)),
+      ARCHES[abi]!,
+      k.getInt32(4, true),
+      Number(v.getBigUint64(0, true)),
+    ]);
   });
   if (ctx.launcherTarget !== undefined) {
     if (stats.launcherExecve > 0) counts.push([ctx.launcherTarget, 'x86_64', 59, stats.launcherExecve]);
     if (stats.launcherExecveat > 0) counts.push([ctx.launcherTarget, 'x86_64', 322, stats.launcherExecveat]);
   }
 
-  const specNames = new Map<number, string>();
   const argsTruncated: [Arch, string][] = [];
   dumpMap(maps.slots, 4, SLOT_VALUE, (k, v) => {
     const slot = k.getUint32(0, true);
@@ -121,7 +125,8 @@ export function collect(maps: Maps, ctx: CollectContext): Collected {
     const nr = (slot % NR_SLOTS) | (abi === ABI_X32 ? X32_SYSCALL_BIT : 0);
     const overflow = Number(v.getBigUint64(SLOT_OVERFLOW, true));
     if (overflow > 0) counts.push([UNATTRIBUTED, ARCHES[abi]!, nr, overflow]);
-    if (v.getUint32(SLOT_ARGN, true) > MAX_ARG_VALUES) argsTruncated.push([ARCHES[abi]!, describeSyscall(ARCHES[abi]!, nr)]);
+    if (v.getUint32(SLOT_ARGN, true) > MAX_ARG_VALUES)
+      argsTruncated.push([ARCHES[abi]!, describeSyscall(ARCHES[abi]!, nr)]);
   });
   if (stats.overflowCalls > 0) {
     notes.push(
@@ -129,12 +134,15 @@ export function collect(maps: Maps, ctx: CollectContext): Collected {
     );
   }
   if (stats.otherOverflow > 0) {
-    notes.push(`${stats.otherOverflow} calls with numbers past ${NR_SLOTS - 1} could not be counted: the counts map was full`);
+    notes.push(
+      `${stats.otherOverflow} calls with numbers past ${NR_SLOTS - 1} could not be counted: the counts map was full`,
+    );
   }
 
   const args: [Arch, string, Record<string, number>, number][] = [];
-  for (const abi of ABIS) for (const s of argSpecs(abi)) specNames.set(abi * 0x100000000 + s.nr, s.name);
-  const specFields = new Map(ABIS.flatMap((abi) => argSpecs(abi).map((s) => [abi * 0x100000000 + s.nr, s] as const)));
+  const specFields = new Map(
+    ABIS.flatMap((abi) => argSpecs(abi).map((s) => [abi * 0x100000000 + s.nr, s] as const)),
+  );
   dumpMap(maps.args, ARG_KEY, 8, (k, v) => {
     const abi = k.getUint32(0, true);
     const nr = k.getUint32(4, true);
@@ -144,7 +152,9 @@ export function collect(maps: Maps, ctx: CollectContext): Collected {
     spec.fields.forEach((f, j) => {
       values[f.name] = Number(k.getBigUint64(8 + 8 * j, true));
     });
-    args.push([ARCHES[abi]!, spec.name, values, Number(v.getBigUint64(0, true))]);
+    // Named as the ptrace recorder names them (the table's first name for the number).
+    const arch = ARCHES[abi]!;
+    args.push([arch, describeSyscall(arch, spec.nr), values, Number(v.getBigUint64(0, true))]);
   });
   if (argsTruncated.length > 0 && args.length >= MAX_ARG_TUPLES) {
     notes.push(`argument values are incomplete: more than ${MAX_ARG_TUPLES} distinct tuples in all`);
@@ -161,7 +171,8 @@ export function collect(maps: Maps, ctx: CollectContext): Collected {
       `${stats.unknownImageExecs} execs ran executables past the first ${MAX_IMAGES - 1} distinct ones: their calls are listed under ${UNKNOWN_EXECUTABLE}`,
     );
   }
-  if (truncatedPaths > 0) notes.push(`${truncatedPaths} executable paths were too long and are cut at the front (…)`);
+  if (truncatedPaths > 0)
+    notes.push(`${truncatedPaths} executable paths were too long and are cut at the front (…)`);
   if (stats.lostProcs > 0) {
     notes.push(
       `${stats.lostProcs} processes could not be followed (more than ${MAX_PROCS} alive at once): their syscalls are missing`,

@@ -36,7 +36,7 @@ export function funcBtf(names: readonly string[]): { blob: Uint8Array; typeIds: 
   view.setUint32(12, typeLen, true);
   view.setUint32(16, typeLen, true);
   view.setUint32(20, strBytes.length, true);
-  words.forEach((w, i) => view.setUint32(HDR_LEN + i * 4, w, true));
+  for (const [i, w] of words.entries()) view.setUint32(HDR_LEN + i * 4, w, true);
   blob.set(strBytes, HDR_LEN + typeLen);
   return { blob, typeIds: names.map((_, i) => 3 + i) };
 }

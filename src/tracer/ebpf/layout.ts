@@ -54,7 +54,8 @@ function field(btf: Btf, struct: number, path: string, size: number | undefined)
     if (!m) throw new LayoutError(`the kernel's BTF has no member ${path}`);
     offset += m.offset;
     if (i === parts.length - 1) {
-      if (size !== undefined && m.size !== size) throw new LayoutError(`${path} is ${m.size} bytes, expected ${size}`);
+      if (size !== undefined && m.size !== size)
+        throw new LayoutError(`${path} is ${m.size} bytes, expected ${size}`);
     } else {
       const inner = btf.memberType(id, name);
       if (inner === undefined) throw new LayoutError(`the kernel's BTF has no member ${path}`);
@@ -66,7 +67,16 @@ function field(btf: Btf, struct: number, path: string, size: number | undefined)
 
 /** Reads the layout from BTF. Throws LayoutError when something is missing. */
 export function layoutFromBtf(btf: Btf): KernelLayout {
-  const names = ['task_struct', 'signal_struct', 'linux_binprm', 'file', 'dentry', 'vfsmount', 'mount', 'pt_regs'];
+  const names = [
+    'task_struct',
+    'signal_struct',
+    'linux_binprm',
+    'file',
+    'dentry',
+    'vfsmount',
+    'mount',
+    'pt_regs',
+  ];
   const ids = btf.findStructs(names);
   const id = (name: string): number => {
     const found = ids.get(name);

@@ -140,7 +140,13 @@ export function createMaps(): Maps {
         maxEntries: 3 * NR_SLOTS,
         name: 'sp_slots',
       }),
-      stats: make({ type: MAP_TYPE.ARRAY, keySize: 4, valueSize: STATS_VALUE, maxEntries: 1, name: 'sp_stats' }),
+      stats: make({
+        type: MAP_TYPE.ARRAY,
+        keySize: 4,
+        valueSize: STATS_VALUE,
+        maxEntries: 1,
+        name: 'sp_stats',
+      }),
       scratch: make({
         type: MAP_TYPE.PERCPU_ARRAY,
         keySize: 4,

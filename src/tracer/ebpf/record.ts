@@ -69,7 +69,10 @@ export async function traceEbpf(opts: TraceOptions, recorder?: EbpfRecorder): Pr
     };
     const timer =
       opts.onProgress &&
-      setInterval(() => opts.onProgress?.({ elapsedMs: performance.now() - started, ...rec.progress() }), 100);
+      setInterval(
+        () => opts.onProgress?.({ elapsedMs: performance.now() - started, ...rec.progress() }),
+        100,
+      );
     try {
       try {
         rec.follow(launched.pid, 'launcher');

@@ -19,7 +19,8 @@ function unavailable(error: unknown): ProfilerError {
   if (error instanceof VerifierError) reason = error.message;
   else if (error instanceof BpfError && error.errno === EPERM) {
     reason = `bpf() refused (EPERM): the eBPF backend needs root (CAP_BPF and CAP_PERFMON)${process.getuid?.() === 0 ? ', and BPF allowed in this container or by this kernel lockdown' : ''}`;
-  } else if (error instanceof BpfError && error.errno === ENOSYS) reason = 'this kernel has no bpf() system call';
+  } else if (error instanceof BpfError && error.errno === ENOSYS)
+    reason = 'this kernel has no bpf() system call';
   else if (error instanceof BpfError) reason = error.message;
   else if (error instanceof LayoutError) reason = error.message;
   else reason = (error as Error)?.message ?? String(error);
@@ -49,8 +50,9 @@ export class EbpfRecorder {
   static open(): EbpfRecorder {
     let maps: Maps | undefined;
     try {
-      const layout = kernelLayout();
+      // Maps first: creating one is the quickest way to learn that bpf() is refused (not root).
       maps = createMaps();
+      const layout = kernelLayout();
       const fds = loadPrograms(maps, layout);
       const note =
         layout.taskStatus === undefined

@@ -11,7 +11,13 @@ export function stackPtr(a: EbpfAssembler, dst: Reg, off: number): void {
  * bpf_probe_read_kernel(fp + dstOff, size, src + srcOff), where `src` is loaded by `loadSrc` into
  * r3 (the source address). r0 = 0 on success; on failure the kernel zeroes the destination.
  */
-export function probeRead(a: EbpfAssembler, dstOff: number, size: number, loadSrc: () => void, srcOff: number): void {
+export function probeRead(
+  a: EbpfAssembler,
+  dstOff: number,
+  size: number,
+  loadSrc: () => void,
+  srcOff: number,
+): void {
   loadSrc();
   if (srcOff !== 0) a.alu64(ADD, R3, srcOff);
   stackPtr(a, R1, dstOff);
@@ -28,7 +34,13 @@ export function lookup(a: EbpfAssembler, mapFd: number, keyOff: number, miss: La
 }
 
 /** r0 = bpf_map_update_elem(map, fp + keyOff, value, flags); `value` is a stack offset or a register. */
-export function update(a: EbpfAssembler, mapFd: number, keyOff: number, value: number | Reg, flags: number): void {
+export function update(
+  a: EbpfAssembler,
+  mapFd: number,
+  keyOff: number,
+  value: number | Reg,
+  flags: number,
+): void {
   if (typeof value === 'number') stackPtr(a, R3, value);
   else a.mov(R3, value);
   a.ldMapFd(R1, mapFd);

@@ -3,7 +3,32 @@
 // while the file is certainly there, the way d_path() builds /proc/PID/exe: walk up the dentries,
 // crossing into the parent mount at each mount root, until the root of the mount tree.
 import { EbpfAssembler, type Label } from '../asm.js';
-import { ADD, AND, B, DW, HELPER, JEQ, JGE, JGT, JLE, JLT, JNE, OR, R0, R1, R2, R3, R4, R6, R7, R8, R9, R10, SUB, W } from '../insn.js';
+import {
+  ADD,
+  AND,
+  B,
+  DW,
+  HELPER,
+  JEQ,
+  JGE,
+  JGT,
+  JLE,
+  JLT,
+  JNE,
+  OR,
+  R0,
+  R1,
+  R2,
+  R3,
+  R4,
+  R6,
+  R7,
+  R8,
+  R9,
+  R10,
+  SUB,
+  W,
+} from '../insn.js';
 import type { KernelLayout } from '../layout.js';
 import {
   LAUNCHER_IMAGE,

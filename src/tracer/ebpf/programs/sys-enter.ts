@@ -183,12 +183,7 @@ function slotIndex(a: EbpfAssembler, abi: number, done: Label): void {
 }
 
 /** Per ABI, a compare chain over the numbers in ARG_SPECS, then one shared insert-or-count tail. */
-function emitArgCapture(
-  a: EbpfAssembler,
-  maps: Maps,
-  layout: KernelLayout,
-  out: Label,
-): void {
+function emitArgCapture(a: EbpfAssembler, maps: Maps, layout: KernelLayout, out: Label): void {
   const tail = a.label('args_tail');
   const specLabels: { abi: number; spec: ArgSpec; at: Label }[] = [];
   a.ldx(W, R1, R10, KEY_ABI);
