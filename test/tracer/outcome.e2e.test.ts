@@ -1,4 +1,5 @@
-// Exit codes and signals mirrored, interruption, job control, and the one-line errors.
+// Exit codes and signals mirrored, interruption, job control, and the one-line errors, for each
+// record backend (ptrace, and eBPF where this host can load it).
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,8 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRecording } from '../../src/recording/io.js';
-import { trace } from '../../src/tracer/index.js';
-import { needs } from '../support/host.js';
+import { traceEbpf } from '../../src/tracer/ebpf/record.js';
+import { type TraceOptions, trace } from '../../src/tracer/index.js';
+import { type Capability, needs } from '../support/host.js';
 import { CLI, realPython, recordCli } from './support.js';
 
 let dir: string;
@@ -38,121 +40,174 @@ function procState(pid: number): string {
   }
 }
 
-describe('exit status is mirrored', needs('ptrace', 'seccomp'), () => {
-  it.each([
-    [['sh', '-c', 'exit 3'], 3, { status: 'exited', code: 3 }],
-    [['true'], 0, { status: 'exited', code: 0 }],
-    [['sh', '-c', 'kill -SEGV $$'], 139, { status: 'signaled', signal: 'SIGSEGV', number: 11 }],
-    [['sh', '-c', 'kill -TERM $$'], 143, { status: 'signaled', signal: 'SIGTERM', number: 15 }],
-  ] as const)('%j → %i', async (argv, code, exit) => {
-    const output = out();
-    const r = await recordCli(argv, { output });
-    expect(r.exitCode).toBe(code);
-    expect(r.stderr).toBe('');
-    const rec = readRecording(output);
-    expect(rec.runs[0]?.exit).toEqual(exit);
-    expect(rec.partial).toBe(false);
-  });
+for (const backend of ['ptrace', 'ebpf'] as const) {
+  describe(`the ${backend} backend`, () => {
+    const flags = ['--backend', backend];
+    const run = (opts: TraceOptions) => (backend === 'ebpf' ? traceEbpf(opts) : trace(opts));
+    /** What a test needs from the host with this backend: eBPF instead of ptrace and seccomp. */
+    const backendCaps = (caps: readonly Capability[]): Capability[] =>
+      backend === 'ptrace' ? [...caps] : [...caps.filter((c) => c !== 'ptrace' && c !== 'seccomp'), 'ebpf'];
+    describe('exit status is mirrored', needs(...backendCaps(['ptrace', 'seccomp'])), () => {
+      it.each([
+        [['sh', '-c', 'exit 3'], 3, { status: 'exited', code: 3 }],
+        [['true'], 0, { status: 'exited', code: 0 }],
+        [['sh', '-c', 'kill -SEGV $$'], 139, { status: 'signaled', signal: 'SIGSEGV', number: 11 }],
+        [['sh', '-c', 'kill -TERM $$'], 143, { status: 'signaled', signal: 'SIGTERM', number: 15 }],
+      ] as const)('%j → %i', async (argv, code, exit) => {
+        const output = out();
+        const r = await recordCli(argv, { output, flags });
+        expect(r.exitCode).toBe(code);
+        expect(r.stderr).toBe('');
+        const rec = readRecording(output);
+        expect(rec.runs[0]?.exit).toEqual(exit);
+        expect(rec.partial).toBe(false);
+      });
 
-  it('stdout and stderr of the workload pass through; the summary goes to stderr', async () => {
-    const output = join(dir, 'summary.json');
-    const r = await execa(
-      process.execPath,
-      [CLI, 'record', '-o', output, 'sh', '-c', 'echo out; echo err >&2'],
-      {
-        reject: false,
-        stdin: 'ignore',
-      },
-    );
-    expect(r.exitCode).toBe(0);
-    expect(r.stdout).toBe('out');
-    expect(r.stderr).toMatch(/^err\nprofile: \d+ distinct syscalls/);
-    expect(r.stderr).toContain(`written to ${output}`);
-  });
+      it('stdout and stderr of the workload pass through; the summary goes to stderr', async () => {
+        const output = join(dir, 'summary.json');
+        const r = await execa(
+          process.execPath,
+          [CLI, 'record', ...flags, '-o', output, 'sh', '-c', 'echo out; echo err >&2'],
+          {
+            reject: false,
+            stdin: 'ignore',
+          },
+        );
+        expect(r.exitCode).toBe(0);
+        expect(r.stdout).toBe('out');
+        expect(r.stderr).toMatch(/^err\nprofile: \d+ distinct syscalls/);
+        expect(r.stderr).toContain(`written to ${output}`);
+      });
 
-  it('stdin passes through', async () => {
-    const output = out();
-    const r = await execa(process.execPath, [CLI, 'record', '-q', '-o', output, 'tr', 'a-z', 'A-Z'], {
-      input: 'hello',
-      reject: false,
+      it('stdin passes through', async () => {
+        const output = out();
+        const r = await execa(
+          process.execPath,
+          [CLI, 'record', ...flags, '-q', '-o', output, 'tr', 'a-z', 'A-Z'],
+          {
+            input: 'hello',
+            reject: false,
+          },
+        );
+        expect(r.stdout).toBe('HELLO');
+      });
     });
-    expect(r.stdout).toBe('HELLO');
-  });
-});
 
-describe('interruption', needs('ptrace', 'seccomp'), () => {
-  it.each([
-    ['SIGINT', 130],
-    ['SIGTERM', 143],
-  ] as const)('%s to the profiler ends the workload and writes a partial recording', async (signal, code) => {
-    const output = out();
-    const child = execa(
-      process.execPath,
-      [CLI, 'record', '-q', '-o', output, 'sh', '-c', 'echo ready; exec sleep 60'],
-      { reject: false, stdin: 'ignore' },
-    );
-    await waitForOutput(child, 'ready');
-    child.kill(signal);
-    const r = await child;
-    expect(r.exitCode).toBe(code);
-    const rec = readRecording(output);
-    expect(rec.partial).toBe(true);
-    expect(rec.runs[0]?.exit).toEqual({ status: 'interrupted' });
-    expect(rec.runs[0]?.partial).toBe(true);
-    expect(rec.syscalls.x86_64?.execve).toBeDefined();
-    expect(rec.executables['/usr/bin/dash'] ?? rec.executables['/usr/bin/sh']).toBeDefined();
-  });
+    describe('interruption', needs(...backendCaps(['ptrace', 'seccomp'])), () => {
+      it.each([
+        ['SIGINT', 130],
+        ['SIGTERM', 143],
+      ] as const)('%s to the profiler ends the workload and writes a partial recording', async (signal, code) => {
+        const output = out();
+        const child = execa(
+          process.execPath,
+          [CLI, 'record', ...flags, '-q', '-o', output, 'sh', '-c', 'echo ready; exec sleep 60'],
+          { reject: false, stdin: 'ignore' },
+        );
+        await waitForOutput(child, 'ready');
+        child.kill(signal);
+        const r = await child;
+        expect(r.exitCode).toBe(code);
+        const rec = readRecording(output);
+        expect(rec.partial).toBe(true);
+        expect(rec.runs[0]?.exit).toEqual({ status: 'interrupted' });
+        expect(rec.runs[0]?.partial).toBe(true);
+        expect(rec.syscalls.x86_64?.execve).toBeDefined();
+        expect(rec.executables['/usr/bin/dash'] ?? rec.executables['/usr/bin/sh']).toBeDefined();
+      });
 
-  it('an AbortSignal ends trace() with outcome interrupted', async () => {
-    const controller = new AbortController();
-    const running = trace({ argv: ['sleep', '60'], signal: controller.signal });
-    setTimeout(() => controller.abort(), 1000);
-    const r = await running;
-    expect(r.outcome).toEqual({ status: 'interrupted' });
-    expect(r.recording.partial).toBe(true);
-    expect(r.recording.syscalls.x86_64?.execve?.count).toBe(1);
-  });
-});
+      it('an AbortSignal ends trace() with outcome interrupted', async () => {
+        const controller = new AbortController();
+        const running = run({ argv: ['sleep', '60'], signal: controller.signal });
+        setTimeout(() => controller.abort(), 1000);
+        const r = await running;
+        expect(r.outcome).toEqual({ status: 'interrupted' });
+        expect(r.recording.partial).toBe(true);
+        expect(r.recording.syscalls.x86_64?.execve?.count).toBe(1);
+      });
+    });
 
-describe('job control', needs('python3', 'ptrace', 'seccomp'), () => {
-  it.each(['STOP', 'TSTP'])('SIG%s stops the workload (group-stop) and SIGCONT resumes it', async (sig) => {
-    const output = out();
-    // The kernel discards SIGTSTP sent to an orphaned process group, and whether the test's own
-    // group is orphaned depends on how the suite was started (a CI job, a detached shell). So the
-    // profiler gets a group of its own whose parent, this test, is in the same session: never orphaned.
-    const child = execa(
-      'python3',
-      [
-        '-c',
-        'import os, sys; os.setpgid(0, 0); os.execv(sys.argv[1], sys.argv[1:])',
-        process.execPath,
-        CLI,
-        'record',
-        '-q',
-        '-o',
-        output,
-        'sh',
-        '-c',
-        `echo $$; kill -${sig} $$; echo resumed`,
-      ],
-      { reject: false, stdin: 'ignore' },
-    );
-    const pid = Number((await waitForOutput(child, '\n')).trim());
-    let state = procState(pid);
-    for (let i = 0; i < 100 && state !== 't' && state !== 'T'; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      state = procState(pid);
-    }
-    expect(state).toMatch(/^[tT]$/);
-    // Still stopped a moment later: it was not resumed behind our back.
-    await new Promise((r) => setTimeout(r, 300));
-    expect(procState(pid)).toMatch(/^[tT]$/);
-    process.kill(pid, 'SIGCONT');
-    const r = await child;
-    expect(r.exitCode).toBe(0);
-    expect(r.stdout).toBe(`${pid}\nresumed`);
+    describe('job control', needs(...backendCaps(['python3', 'ptrace', 'seccomp'])), () => {
+      it.each([
+        'STOP',
+        'TSTP',
+      ])('SIG%s stops the workload (group-stop) and SIGCONT resumes it', async (sig) => {
+        const output = out();
+        // The kernel discards SIGTSTP sent to an orphaned process group, and whether the test's own
+        // group is orphaned depends on how the suite was started (a CI job, a detached shell). So the
+        // profiler gets a group of its own whose parent, this test, is in the same session: never orphaned.
+        const child = execa(
+          'python3',
+          [
+            '-c',
+            'import os, sys; os.setpgid(0, 0); os.execv(sys.argv[1], sys.argv[1:])',
+            process.execPath,
+            CLI,
+            'record',
+            ...flags,
+            '-q',
+            '-o',
+            output,
+            'sh',
+            '-c',
+            `echo $$; kill -${sig} $$; echo resumed`,
+          ],
+          { reject: false, stdin: 'ignore' },
+        );
+        const pid = Number((await waitForOutput(child, '\n')).trim());
+        let state = procState(pid);
+        for (let i = 0; i < 100 && state !== 't' && state !== 'T'; i++) {
+          await new Promise((r) => setTimeout(r, 50));
+          state = procState(pid);
+        }
+        expect(state).toMatch(/^[tT]$/);
+        // Still stopped a moment later: it was not resumed behind our back.
+        await new Promise((r) => setTimeout(r, 300));
+        expect(procState(pid)).toMatch(/^[tT]$/);
+        process.kill(pid, 'SIGCONT');
+        const r = await child;
+        expect(r.exitCode).toBe(0);
+        expect(r.stdout).toBe(`${pid}\nresumed`);
+      });
+    });
+
+    describe('status line', needs(...backendCaps(['ptrace', 'seccomp'])), () => {
+      it('is drawn on a terminal (stderr is a TTY) and silenced by --quiet', async () => {
+        const output = out();
+        const cmd = (more: string) =>
+          `${process.execPath} ${CLI} record ${flags.join(' ')} ${more} -o ${output} sleep 0.5`;
+        // `script` gives the profiler a pseudo-terminal.
+        const shown = await execa('script', ['-qec', cmd(''), '/dev/null'], { reject: false });
+        expect(shown.exitCode).toBe(0);
+        expect(shown.stdout).toMatch(/\r\x1b\[Krecording… \d+\.\ds · \d+ distinct syscalls · \d+ process/);
+        expect(shown.stdout).toContain(`written to ${output}`);
+        const quiet = await execa('script', ['-qec', cmd('-q'), '/dev/null'], { reject: false });
+        expect(quiet.exitCode).toBe(0);
+        expect(quiet.stdout).not.toContain('recording…');
+        expect(quiet.stdout).not.toContain('written to');
+      });
+    });
+
+    describe('Ctrl-Z on a terminal', needs(...backendCaps(['python3', 'ptrace', 'seccomp'])), () => {
+      it('stops the profiler and the workload together; fg resumes both', async () => {
+        const output = out();
+        const driver = fileURLToPath(new URL('../fixtures/tracer/ctrlz.py', import.meta.url));
+        const r = await execa('python3', [
+          driver,
+          process.execPath,
+          CLI,
+          `record ${flags.join(' ')} -q -o ${output}`,
+        ]);
+        const result = JSON.parse(r.stdout) as Record<string, unknown>;
+        expect(result).toMatchObject({ started: true, stopped: true, psDone: true, finished: true, rc: '0' });
+        // The traced shell (and its sleep) were in a stop state, not running behind the job's back.
+        expect(Number(result.stoppedTracees)).toBeGreaterThanOrEqual(1);
+        expect(result.ticks).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((i) => `tick ${i}`));
+        expect(readRecording(output).partial).toBe(false);
+      });
+    });
   });
-});
+}
 
 describe('errors are one line with a defined exit code', needs('ptrace', 'seccomp'), () => {
   async function cli(args: string[]) {
@@ -242,35 +297,5 @@ describe('pinning is invisible to the workload', needs('python3', 'ptrace', 'sec
     const traced = await recordCli(argv, { output: out() });
     expect(traced.exitCode).toBe(0);
     expect(traced.stdout).toBe('[0]');
-  });
-});
-
-describe('status line', needs('ptrace', 'seccomp'), () => {
-  it('is drawn on a terminal (stderr is a TTY) and silenced by --quiet', async () => {
-    const output = out();
-    const cmd = (flags: string) => `${process.execPath} ${CLI} record ${flags} -o ${output} sleep 0.5`;
-    // `script` gives the profiler a pseudo-terminal.
-    const shown = await execa('script', ['-qec', cmd(''), '/dev/null'], { reject: false });
-    expect(shown.exitCode).toBe(0);
-    expect(shown.stdout).toMatch(/\r\x1b\[Krecording… \d+\.\ds · \d+ distinct syscalls · \d+ process/);
-    expect(shown.stdout).toContain(`written to ${output}`);
-    const quiet = await execa('script', ['-qec', cmd('-q'), '/dev/null'], { reject: false });
-    expect(quiet.exitCode).toBe(0);
-    expect(quiet.stdout).not.toContain('recording…');
-    expect(quiet.stdout).not.toContain('written to');
-  });
-});
-
-describe('Ctrl-Z on a terminal', needs('python3', 'ptrace', 'seccomp'), () => {
-  it('stops the profiler and the workload together; fg resumes both', async () => {
-    const output = out();
-    const driver = fileURLToPath(new URL('../fixtures/tracer/ctrlz.py', import.meta.url));
-    const r = await execa('python3', [driver, process.execPath, CLI, `record -q -o ${output}`]);
-    const result = JSON.parse(r.stdout) as Record<string, unknown>;
-    expect(result).toMatchObject({ started: true, stopped: true, psDone: true, finished: true, rc: '0' });
-    // The traced shell (and its sleep) were in a stop state, not running behind the job's back.
-    expect(Number(result.stoppedTracees)).toBeGreaterThanOrEqual(1);
-    expect(result.ticks).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((i) => `tick ${i}`));
-    expect(readRecording(output).partial).toBe(false);
   });
 });
