@@ -90,11 +90,12 @@ export function fixture(name: string): string {
 /** Runs `profile record` through the CLI (same stdio set-up as straceSyscalls). */
 export async function recordCli(
   argv: readonly string[],
-  opts: { output: string; cwd?: string; flags?: readonly string[] },
+  opts: { output: string; cwd?: string; flags?: readonly string[]; env?: NodeJS.ProcessEnv },
 ) {
   return execa(process.execPath, [CLI, 'record', '-q', '-o', opts.output, ...(opts.flags ?? []), ...argv], {
     reject: false,
     stdin: 'ignore',
     ...(opts.cwd ? { cwd: opts.cwd } : {}),
+    ...(opts.env ? { env: opts.env, extendEnv: false } : {}),
   });
 }
