@@ -21,6 +21,7 @@ export const CMD = {
   MAP_DELETE_ELEM: 3,
   MAP_GET_NEXT_KEY: 4,
   PROG_LOAD: 5,
+  PROG_TEST_RUN: 10,
   OBJ_GET_INFO_BY_FD: 15,
   RAW_TRACEPOINT_OPEN: 17,
   BTF_LOAD: 18,
@@ -78,10 +79,21 @@ function clearAttr(): DataView {
   return attr.view;
 }
 
-/** bpf(cmd, attr): the result (an fd or 0), or -errno. */
+const EAGAIN = 11;
+/** How often a command interrupted by a signal is tried again (libbpf retries program loads 5 times). */
+const EAGAIN_TRIES = 8;
+
+/**
+ * bpf(cmd, attr): the result (an fd or 0), or -errno. The verifier gives up with EAGAIN when a
+ * signal is pending (a profiler's SIGPROF, a SIGCHLD): the same attribute is simply tried again.
+ */
 function call(cmd: number): number {
-  const r = sysBpf(SYS_BPF, cmd, attr.address, ATTR_SIZE);
-  return r < 0 ? -koffi.errno() : r;
+  for (let tries = 1; ; tries++) {
+    const r = sysBpf(SYS_BPF, cmd, attr.address, ATTR_SIZE);
+    if (r >= 0) return r;
+    const err = koffi.errno();
+    if (err !== EAGAIN || tries >= EAGAIN_TRIES) return -err;
+  }
 }
 
 /**
@@ -277,6 +289,27 @@ export class VerifierError extends BpfError {
   ) {
     super(`PROG_LOAD ${program}`, errno);
     this.message = `the kernel refused BPF program ${program} (errno ${errno}): ${log}`;
+  }
+}
+
+/**
+ * BPF_PROG_TEST_RUN of a raw tracepoint program: runs it once, now, in the calling thread, with
+ * these tracepoint arguments; returns its r0.
+ */
+export function progTestRun(progFd: number, args: readonly bigint[] = [0n]): number {
+  const ctx = allocNative(args.length * 8);
+  try {
+    args.forEach((v, i) => {
+      ctx.view.setBigUint64(i * 8, v, true);
+    });
+    const v = clearAttr();
+    v.setUint32(0, progFd, true);
+    v.setUint32(40, args.length * 8, true);
+    v.setBigUint64(48, BigInt(ctx.address), true);
+    check('PROG_TEST_RUN', call(CMD.PROG_TEST_RUN));
+    return attr.view.getUint32(4, true);
+  } finally {
+    ctx.free();
   }
 }
 

@@ -8,6 +8,7 @@ import { allocNative, BpfError, mapDelete, mapNextKey, mapUpdate, VerifierError 
 import { type Collected, collect, readStats } from './collect.js';
 import { kernelLayout, LayoutError } from './layout.js';
 import { closeMaps, createMaps, LAUNCHER_IMAGE, type Maps, PROC_VALUE, USER_IMAGE_BASE } from './maps.js';
+import { pidNamespaceProblem } from './pid-namespace.js';
 import { loadPrograms } from './programs/load.js';
 
 const EPERM = 1;
@@ -52,6 +53,8 @@ export class EbpfRecorder {
     try {
       // Maps first: creating one is the quickest way to learn that bpf() is refused (not root).
       maps = createMaps();
+      const pidProblem = pidNamespaceProblem();
+      if (pidProblem) throw new Error(pidProblem);
       const layout = kernelLayout();
       const fds = loadPrograms(maps, layout);
       const note =

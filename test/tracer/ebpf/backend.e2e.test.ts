@@ -197,6 +197,29 @@ for fd in 0 1 2 3 4; do [ -e /proc/self/fd/$fd ] && printf 'fd%s ' $fd; done; ec
     }
   });
 
+  it('inside a PID namespace (pids the programs would misread) it refuses, and auto falls back', async () => {
+    const unshare = ['unshare', '--pid', '--fork', '--mount-proc', process.execPath, CLI, 'record', '-q'];
+    const refused = await execa(
+      unshare[0]!,
+      [...unshare.slice(1), '--backend', 'ebpf', '-o', out(), 'true'],
+      {
+        reject: false,
+        stdin: 'ignore',
+      },
+    );
+    expect(refused.exitCode).toBe(69);
+    expect(refused.stderr).toMatch(
+      /^profile: eBPF backend unavailable: the profiler runs in a PID namespace \(pid 1 here, \d+ to the kernel\)/,
+    );
+    const output = out();
+    const auto = await execa(unshare[0]!, [...unshare.slice(1), '--backend', 'auto', '-o', output, 'true'], {
+      reject: false,
+      stdin: 'ignore',
+    });
+    expect(auto.exitCode).toBe(0);
+    expect(readRecording(output).runs[0]?.backend).toBe('ptrace');
+  });
+
   it('following a pid that does not exist is a clean error', () => {
     const recorder = EbpfRecorder.open();
     try {

@@ -11,7 +11,7 @@ import {
   mapLookup,
   mapUpdate,
   progLoadRawTracepoint,
-  rawBpf,
+  progTestRun,
 } from '../../../src/tracer/ebpf/bpf.js';
 import { funcBtf } from '../../../src/tracer/ebpf/func-btf.js';
 import { ADD, DW, HELPER, JEQ, LSH, MUL, R0, R1, R2, R3, R4, R10, W } from '../../../src/tracer/ebpf/insn.js';
@@ -24,32 +24,11 @@ import { sysEnterProgram } from '../../../src/tracer/ebpf/programs/sys-enter.js'
 import { close } from '../../../src/tracer/libc.js';
 import { EBPF_SKIP, titled } from '../../support/ebpf-host.js';
 
-const BPF_PROG_TEST_RUN = 10;
-
-/** Runs a loaded raw tracepoint program once with these tracepoint arguments; returns its r0. */
-function testRun(progFd: number, args: readonly bigint[] = [0n]): number {
-  const ctx = allocNative(args.length * 8);
-  try {
-    args.forEach((v, i) => {
-      ctx.view.setBigUint64(i * 8, v, true);
-    });
-    const r = rawBpf(BPF_PROG_TEST_RUN, (v) => {
-      v.setUint32(0, progFd, true);
-      v.setUint32(40, args.length * 8, true);
-      v.setBigUint64(48, BigInt(ctx.address), true);
-    });
-    if (r.result < 0) throw new Error(`BPF_PROG_TEST_RUN failed: errno ${-r.result}`);
-    return r.view.getUint32(4, true);
-  } finally {
-    ctx.free();
-  }
-}
-
 /** Loads `a`, runs it once, unloads it. */
 function run(a: EbpfAssembler, funcs?: Parameters<typeof progLoadRawTracepoint>[0]['funcs']): number {
   const fd = progLoadRawTracepoint({ insns: a.assemble(), name: 'sp_test', ...(funcs ? { funcs } : {}) });
   try {
-    return testRun(fd);
+    return progTestRun(fd);
   } finally {
     close(fd);
   }
