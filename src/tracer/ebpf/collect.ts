@@ -50,6 +50,11 @@ export interface Collected {
   readonly notes: string[];
 }
 
+/** A little-endian u64 as a number (exact below 2^53, as the ptrace recorder's hi * 2^32 + lo). */
+function u64(view: DataView, off: number): number {
+  return view.getUint32(off + 4, true) * 0x100000000 + view.getUint32(off, true);
+}
+
 /** The u64 counters of the stats map. */
 export function readStats(maps: Maps): Record<keyof typeof STAT, number> {
   const key = allocNative(4);
@@ -104,14 +109,9 @@ export function collect(maps: Maps, ctx: CollectContext): Collected {
   };
 
   const counts: [string, Arch, number, number][] = [];
-  dumpMap(maps.counts, COUNT_KEY, 8, (k, v) => {
-    const abi = k.getUint32(8, true);
-    counts.push([
-      pathOf(k.getUint32(0, true)),
-      ARCHES[abi]!,
-      k.getInt32(4, true),
-      Number(v.getBigUint64(0, true)),
-    ]);
+  dumpMap(maps.counts, COUNT_KEY, 8, (k, ko, v, vo) => {
+    const abi = k.getUint32(ko + 8, true);
+    counts.push([pathOf(k.getUint32(ko, true)), ARCHES[abi]!, k.getInt32(ko + 4, true), u64(v, vo)]);
   });
   if (ctx.launcherTarget !== undefined) {
     if (stats.launcherExecve > 0) counts.push([ctx.launcherTarget, 'x86_64', 59, stats.launcherExecve]);
@@ -119,14 +119,16 @@ export function collect(maps: Maps, ctx: CollectContext): Collected {
   }
 
   const argsTruncated: [Arch, string][] = [];
-  dumpMap(maps.slots, 4, SLOT_VALUE, (k, v) => {
-    const slot = k.getUint32(0, true);
+  dumpMap(maps.slots, 4, SLOT_VALUE, (k, ko, v, vo) => {
+    const overflow = v.getUint32(vo + SLOT_OVERFLOW, true) + v.getUint32(vo + SLOT_OVERFLOW + 4, true);
+    const argn = v.getUint32(vo + SLOT_ARGN, true);
+    if (overflow === 0 && argn <= MAX_ARG_VALUES) return;
+    const slot = k.getUint32(ko, true);
     const abi = Math.floor(slot / NR_SLOTS);
+    const arch = ARCHES[abi]!;
     const nr = (slot % NR_SLOTS) | (abi === ABI_X32 ? X32_SYSCALL_BIT : 0);
-    const overflow = Number(v.getBigUint64(SLOT_OVERFLOW, true));
-    if (overflow > 0) counts.push([UNATTRIBUTED, ARCHES[abi]!, nr, overflow]);
-    if (v.getUint32(SLOT_ARGN, true) > MAX_ARG_VALUES)
-      argsTruncated.push([ARCHES[abi]!, describeSyscall(ARCHES[abi]!, nr)]);
+    if (overflow > 0) counts.push([UNATTRIBUTED, arch, nr, u64(v, vo + SLOT_OVERFLOW)]);
+    if (argn > MAX_ARG_VALUES) argsTruncated.push([arch, describeSyscall(arch, nr)]);
   });
   if (stats.overflowCalls > 0) {
     notes.push(
@@ -143,27 +145,27 @@ export function collect(maps: Maps, ctx: CollectContext): Collected {
   const specFields = new Map(
     ABIS.flatMap((abi) => argSpecs(abi).map((s) => [abi * 0x100000000 + s.nr, s] as const)),
   );
-  dumpMap(maps.args, ARG_KEY, 8, (k, v) => {
-    const abi = k.getUint32(0, true);
-    const nr = k.getUint32(4, true);
+  dumpMap(maps.args, ARG_KEY, 8, (k, ko, v, vo) => {
+    const abi = k.getUint32(ko, true);
+    const nr = k.getUint32(ko + 4, true);
     const spec = specFields.get(abi * 0x100000000 + nr);
     if (!spec) return;
     const values: Record<string, number> = {};
     spec.fields.forEach((f, j) => {
-      values[f.name] = Number(k.getBigUint64(8 + 8 * j, true));
+      values[f.name] = u64(k, ko + 8 + 8 * j);
     });
     // Named as the ptrace recorder names them (the table's first name for the number).
     const arch = ARCHES[abi]!;
-    args.push([arch, describeSyscall(arch, spec.nr), values, Number(v.getBigUint64(0, true))]);
+    args.push([arch, describeSyscall(arch, spec.nr), values, u64(v, vo)]);
   });
   if (argsTruncated.length > 0 && args.length >= MAX_ARG_TUPLES) {
     notes.push(`argument values are incomplete: more than ${MAX_ARG_TUPLES} distinct tuples in all`);
   }
 
   const execs = new Map<string, number>();
-  dumpMap(maps.images, IMAGE_KEY, IMAGE_VALUE, (_k, v) => {
-    const path = pathOf(v.getUint32(0, true));
-    execs.set(path, (execs.get(path) ?? 0) + Number(v.getBigUint64(8, true)));
+  dumpMap(maps.images, IMAGE_KEY, IMAGE_VALUE, (_k, _ko, v, vo) => {
+    const path = pathOf(v.getUint32(vo, true));
+    execs.set(path, (execs.get(path) ?? 0) + u64(v, vo + 8));
   });
   if (stats.unknownImageExecs > 0) {
     execs.set(UNKNOWN_EXECUTABLE, (execs.get(UNKNOWN_EXECUTABLE) ?? 0) + stats.unknownImageExecs);
