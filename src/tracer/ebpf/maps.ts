@@ -44,11 +44,15 @@ export const PATH_VALUE = 8 + PATH_ROOM;
 export const PATH_TRUNCATED = 1;
 /** args: { abi u32, nr u32, v0 u64, v1 u64 } → u64 calls. */
 export const ARG_KEY = 24;
-/** slots[abi * NR_SLOTS + nr]: { overflow u64, seen u32, argn u32 }. */
-export const SLOT_VALUE = 16;
+/**
+ * slots[abi * NR_SLOTS + nr]: { overflow u64, seen u32, argn u32, spec u32, pad u32 }. `spec`,
+ * written by user space before anything runs, says which arguments to keep (arg-table.ts).
+ */
+export const SLOT_VALUE = 24;
 export const SLOT_OVERFLOW = 0;
 export const SLOT_SEEN = 8;
 export const SLOT_ARGN = 12;
+export const SLOT_SPEC = 16;
 
 /** stats[0]: u64 counters, at these byte offsets. */
 export const STAT = {

@@ -4,6 +4,7 @@
 import { readFileSync, readlinkSync } from 'node:fs';
 import { ProfilerError } from '../../errors.js';
 import { close, kill } from '../libc.js';
+import { writeArgSpecs } from './arg-table.js';
 import { allocNative, BpfError, mapDelete, mapNextKey, mapUpdate, VerifierError } from './bpf.js';
 import { type Collected, collect, readStats } from './collect.js';
 import { kernelLayout, LayoutError } from './layout.js';
@@ -56,6 +57,7 @@ export class EbpfRecorder {
       const pidProblem = pidNamespaceProblem();
       if (pidProblem) throw new Error(pidProblem);
       const layout = kernelLayout();
+      writeArgSpecs(maps, layout);
       const fds = loadPrograms(maps, layout);
       const note =
         layout.taskStatus === undefined

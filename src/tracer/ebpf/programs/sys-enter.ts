@@ -1,8 +1,6 @@
 // raw_syscalls:sys_enter, for every syscall on the machine: drop it unless the caller's thread
 // group is followed; else count (image, ABI, nr), and keep the argument values ARG_SPECS names.
 import { X32_SYSCALL_BIT } from '../../../arch/index.js';
-import { MAX_ARG_VALUES } from '../../../recording/arg-specs.js';
-import { ABIS, type ArgSpec, argSpecs } from '../arg-table.js';
 import { EbpfAssembler, type Label } from '../asm.js';
 import {
   ADD,
@@ -34,31 +32,29 @@ import {
   LAUNCHER_IMAGE,
   type Maps,
   NR_SLOTS,
-  SLOT_ARGN,
   SLOT_OVERFLOW,
   SLOT_SEEN,
   STAT,
 } from '../maps.js';
+import { emitArgCapture } from './args.js';
 import { add64, currentTgid, lookup, probeRead, returnZero, update } from './emit.js';
+import {
+  COUNT_KEY,
+  KEY_ABI,
+  NO_SLOT,
+  ONE,
+  SLOT,
+  SLOT_KEY,
+  STATUS,
+  TGID,
+  ZERO_KEY,
+} from './sys-enter-stack.js';
 
 const TS_COMPAT = 0x0002;
 const NR_EXECVE = 59;
 const NR_EXECVEAT = 322;
 const EEXIST = 17;
 const BPF_NOEXIST = 1;
-/** No slot: a number outside 0..NR_SLOTS-1. */
-const NO_SLOT = 0xffffffff;
-
-// Stack layout (offsets from r10).
-const TGID = -4;
-const STATUS = -8;
-const SLOT = -12;
-const COUNT_KEY = -24; // { image, nr, abi }
-const KEY_ABI = -16;
-const ONE = -32;
-const ZERO_KEY = -36;
-const SLOT_KEY = -40;
-const ARG_KEY = -64; // { abi, nr, v0, v1 }
 
 /** The sys_enter program for these maps and this kernel. */
 export function sysEnterProgram(maps: Maps, layout: KernelLayout): Uint8Array {
@@ -161,7 +157,7 @@ export function sysEnterProgram(maps: Maps, layout: KernelLayout): Uint8Array {
   a.goto(args);
 
   a.bind(args);
-  emitArgCapture(a, maps, layout, out);
+  emitArgCapture(a, maps, out);
 
   a.bind(out);
   returnZero(a);
@@ -180,82 +176,4 @@ function slotIndex(a: EbpfAssembler, abi: number, done: Label): void {
   a.bind(none);
   a.st(W, R10, SLOT, NO_SLOT);
   a.goto(done);
-}
-
-/** Per ABI, a compare chain over the numbers in ARG_SPECS, then one shared insert-or-count tail. */
-function emitArgCapture(a: EbpfAssembler, maps: Maps, layout: KernelLayout, out: Label): void {
-  const tail = a.label('args_tail');
-  const specLabels: { abi: number; spec: ArgSpec; at: Label }[] = [];
-  a.ldx(W, R1, R10, KEY_ABI);
-  for (const abi of ABIS) {
-    const specs = argSpecs(abi);
-    const nextAbi = a.label('next_abi');
-    a.jmp(JNE, R1, abi, nextAbi);
-    for (const spec of specs) {
-      const at = a.label(`spec_${spec.name}`);
-      specLabels.push({ abi, spec, at });
-      a.jmp(JEQ, R9, spec.nr, at);
-    }
-    a.goto(out);
-    a.bind(nextAbi);
-  }
-  a.goto(out);
-
-  for (const { abi, spec, at } of specLabels) {
-    a.bind(at);
-    a.st(W, R10, ARG_KEY, abi);
-    a.st(W, R10, ARG_KEY + 4, R9);
-    a.st(DW, R10, ARG_KEY + 8, 0);
-    a.st(DW, R10, ARG_KEY + 16, 0);
-    spec.fields.forEach((f, j) => {
-      const regs = abi === ABI_I386 ? layout.argRegs32 : layout.argRegs64;
-      probeRead(a, ARG_KEY + 8 + 8 * j, 8, () => a.ldx(DW, R3, R6, 0), regs[f.index]!);
-      // The kernel reads `int` arguments as 32 bits: so do we (the ptrace recorder does the same).
-      if (f.bits === 32) a.st(W, R10, ARG_KEY + 8 + 8 * j + 4, 0);
-    });
-    a.goto(tail);
-  }
-
-  // Count the tuple; a new one first takes one of the MAX_ARG_VALUES places of its (ABI, nr).
-  const miss = a.label('args_miss');
-  const full = a.label('args_full');
-  const notAdded = a.label('args_not_added');
-  const again = a.label('args_again');
-  a.bind(tail);
-  lookup(a, maps.args, ARG_KEY, miss);
-  add64(a, R0, 0, 1);
-  a.goto(out);
-  a.bind(miss);
-  a.ldx(W, R1, R10, SLOT);
-  a.st(W, R10, SLOT_KEY, R1);
-  lookup(a, maps.slots, SLOT_KEY, out);
-  a.mov(R7, R0);
-  a.mov(R1, 1);
-  a.atomicAdd(W, R7, SLOT_ARGN, R1, true);
-  a.jmp(JGE, R1, MAX_ARG_VALUES, full);
-  a.st(DW, R10, ONE, 1);
-  update(a, maps.args, ARG_KEY, ONE, BPF_NOEXIST);
-  a.jmp(JNE, R0, 0, notAdded);
-  a.goto(out);
-  // Not added: give the place back. Another CPU added the same tuple (EEXIST): count it there.
-  // The map is full: push the place count far past the cap, so the list reads as truncated.
-  a.bind(notAdded);
-  a.mov(R1, -1);
-  a.atomicAdd(W, R7, SLOT_ARGN, R1);
-  a.jmp(JEQ, R0, -EEXIST, again);
-  a.mov(R1, 0x10000);
-  a.atomicAdd(W, R7, SLOT_ARGN, R1);
-  a.goto(out);
-  // Past the cap: unless the tuple raced in after our lookup, the list is truncated (argn stays
-  // above MAX_ARG_VALUES).
-  a.bind(full);
-  lookup(a, maps.args, ARG_KEY, out);
-  add64(a, R0, 0, 1);
-  a.mov(R1, -1);
-  a.atomicAdd(W, R7, SLOT_ARGN, R1);
-  a.goto(out);
-  a.bind(again);
-  lookup(a, maps.args, ARG_KEY, out);
-  add64(a, R0, 0, 1);
-  a.goto(out);
 }

@@ -1,0 +1,15 @@
+// The sys_enter program's stack frame (offsets from r10), shared by its two halves.
+export const TGID = -4;
+export const STATUS = -8;
+/** The (ABI, nr) slot index, or NO_SLOT. */
+export const SLOT = -12;
+/** { image, nr, abi } */
+export const COUNT_KEY = -24;
+export const KEY_ABI = -16;
+export const ONE = -32;
+export const ZERO_KEY = -36;
+export const SLOT_KEY = -40;
+/** { abi, nr, v0, v1 } */
+export const ARG_KEY = -64;
+/** No slot: a number outside 0..NR_SLOTS-1. */
+export const NO_SLOT = 0xffffffff;
