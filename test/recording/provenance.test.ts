@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildRecording } from '../../src/recording/builder.js';
 import { parseRecording } from '../../src/recording/io.js';
 import { mergeRecordings } from '../../src/recording/merge.js';
-import type { RawTrace } from '../../src/tracer/protocol.js';
+import type { RawTrace } from '../../src/recording/trace.js';
 
 const raw: RawTrace = {
   counts: [['/bin/a', 'x86_64', 0, 1]],

@@ -17,6 +17,7 @@ export const CAPABILITIES = [
   'root',
   'seccomp',
   'ptrace',
+  'ebpf',
   'i386',
   'x32',
   'libseccomp',
@@ -38,6 +39,7 @@ export interface Probe {
 export type HostReport = Readonly<Record<Capability, Probe>>;
 
 const PROBE_C = fileURLToPath(new URL('./probe.c', import.meta.url));
+const CLI = fileURLToPath(new URL('../../dist/bin/profile.cjs', import.meta.url));
 
 /**
  * `SECCOMP_PROFILER_TEST_FORCE=i386,x32`: report these present whatever the probe says (to show the
@@ -163,6 +165,7 @@ function probeTools(): Record<Capability, Probe> {
         'ptrace with PTRACE_GET_SYSCALL_INFO on',
         (e) => `ptrace or PTRACE_GET_SYSCALL_INFO unavailable (${e})`,
       ),
+      ebpf: ebpfProbe(dir),
       i386: viaProbe(
         probe,
         'int80',
@@ -190,6 +193,29 @@ function applyOverrides(report: Record<Capability, Probe>): HostReport {
   for (const cap of listed('SECCOMP_PROFILER_TEST_HIDE'))
     report[cap] = { ok: false, detail: `${cap} hidden by SECCOMP_PROFILER_TEST_HIDE` };
   return report;
+}
+
+/**
+ * The eBPF record backend, tried for real: the built CLI loads its programs through this kernel's
+ * verifier and records /bin/true (global-setup builds first). Its one-line refusal is the reason.
+ */
+function ebpfProbe(dir: string): Probe {
+  const r = run(process.execPath, [
+    CLI,
+    'record',
+    '-q',
+    '--backend',
+    'ebpf',
+    '-o',
+    join(dir, 'ebpf.json'),
+    'true',
+  ]);
+  return r.ok
+    ? { ok: true, detail: 'eBPF recorder loads (root, BTF, verifier)' }
+    : {
+        ok: false,
+        detail: r.firstLine.replace(/^profile: /, '') || `eBPF recorder failed (${ending(r, 'node')})`,
+      };
 }
 
 /** bwrap as the consumer tests run it: host root read-only, fresh /dev and /proc. */

@@ -2,9 +2,10 @@
 // the ptrace recorder uses) resolved to numbers, as the program compares them.
 import { ARCHES, syscallNumber, X32_SYSCALL_BIT } from '../../arch/index.js';
 import { ARG_SPECS, type ArgField } from '../../recording/arg-specs.js';
-import { allocNative, mapUpdate } from './bpf.js';
+import { mapUpdate } from './bpf.js';
 import type { KernelLayout } from './layout.js';
 import { ABI_I386, ABI_X32, ABI_X86_64, type Maps, NR_SLOTS, SLOT_SPEC, SLOT_VALUE } from './maps.js';
+import { allocNative } from './native.js';
 
 export interface ArgSpec {
   readonly nr: number;

@@ -1,10 +1,14 @@
-// The bpf(2) system call through koffi: maps, program load, raw tracepoints, BTF. Every pointer the
-// kernel follows lives in native memory we own (koffi may copy typed arrays around a call), so
-// `union bpf_attr` is built in one native scratch buffer per call site. Numbers and layouts are
+// The bpf(2) system call through koffi, and the map commands (programs: bpf-prog.ts). Every pointer
+// the kernel follows lives in native memory we own (native.ts), `union bpf_attr` included. Numbers and layouts are
 // from include/uapi/linux/bpf.h.
-import { koffi } from '../ffi.js';
 
-const SYS_BPF = 321; // x86_64
+import { errnoNumber } from '../../arch/errno.js';
+import { nativeArch, syscallNumber } from '../../arch/index.js';
+import { koffi } from '../ffi.js';
+import { allocNative } from './native.js';
+
+/** bpf(2)'s number on this machine (the eBPF backend itself only runs on x86_64, see layout.ts). */
+const SYS_BPF = syscallNumber(nativeArch(), 'bpf')!;
 
 const libc = koffi.load('libc.so.6');
 const sysBpf = libc.func('long syscall(long nr, int cmd, uintptr_t attr, unsigned int size)') as (
@@ -37,29 +41,6 @@ export const BPF_ANY = 0;
 export const BPF_NOEXIST = 1;
 export const BPF_EXIST = 2;
 
-/** Native memory owned by JS: `address` for the kernel, `bytes`/`view` for us. Free it once. */
-export interface NativeMem {
-  readonly address: number;
-  readonly bytes: Uint8Array;
-  readonly view: DataView;
-  free(): void;
-}
-
-export function allocNative(size: number): NativeMem {
-  const mem = koffi.alloc('uint8_t', Math.max(size, 8));
-  const buffer = koffi.view(mem, Math.max(size, 8));
-  let freed = false;
-  return {
-    address: Number(koffi.address(mem)),
-    bytes: new Uint8Array(buffer, 0, size),
-    view: new DataView(buffer, 0, Math.max(size, 8)),
-    free() {
-      if (!freed) koffi.free(mem);
-      freed = true;
-    },
-  };
-}
-
 /** A failed bpf() command: `errno` for callers that react to it (ENOENT, EEXIST, E2BIG…). */
 export class BpfError extends Error {
   constructor(
@@ -74,12 +55,13 @@ export class BpfError extends Error {
 const ATTR_SIZE = 128;
 const attr = allocNative(ATTR_SIZE);
 
-function clearAttr(): DataView {
+export function clearAttr(): DataView {
   attr.bytes.fill(0);
   return attr.view;
 }
 
-const EAGAIN = 11;
+const EAGAIN = errnoNumber('EAGAIN')!;
+const ENOENT = errnoNumber('ENOENT')!;
 /** How often a command interrupted by a signal is tried again (libbpf retries program loads 5 times). */
 const EAGAIN_TRIES = 8;
 
@@ -87,7 +69,7 @@ const EAGAIN_TRIES = 8;
  * bpf(cmd, attr): the result (an fd or 0), or -errno. The verifier gives up with EAGAIN when a
  * signal is pending (a profiler's SIGPROF, a SIGCHLD): the same attribute is simply tried again.
  */
-function call(cmd: number): number {
+export function call(cmd: number): number {
   for (let tries = 1; ; tries++) {
     const r = sysBpf(SYS_BPF, cmd, attr.address, ATTR_SIZE);
     if (r >= 0) return r;
@@ -100,12 +82,22 @@ function call(cmd: number): number {
  * Any bpf() command: `fill` writes the attribute fields into a zeroed `union bpf_attr`. Returns the
  * result (an fd or 0, or -errno) and the attribute as the kernel left it (valid until the next call).
  */
+/** Writes an object name (at most 15 characters, NUL-padded: BPF_OBJ_NAME_LEN) into the attribute. */
+export function setName(view: DataView, offset: number, name: string): void {
+  for (let i = 0; i < 15 && i < name.length; i++) view.setUint8(offset + i, name.charCodeAt(i) & 0xff);
+}
+
+/** The attribute as the kernel left it after the last command. */
+export function readAttr(): DataView {
+  return attr.view;
+}
+
 export function rawBpf(cmd: number, fill: (attr: DataView) => void): { result: number; view: DataView } {
   fill(clearAttr());
   return { result: call(cmd), view: attr.view };
 }
 
-function check(name: string, r: number): number {
+export function check(name: string, r: number): number {
   if (r < 0) throw new BpfError(name, -r);
   return r;
 }
@@ -128,7 +120,7 @@ export function mapCreate(spec: MapSpec): number {
   v.setUint32(8, spec.valueSize, true);
   v.setUint32(12, spec.maxEntries, true);
   v.setUint32(16, spec.flags ?? 0, true);
-  attr.bytes.set(Buffer.from(spec.name.slice(0, 15), 'latin1'), 28);
+  setName(v, 28, spec.name);
   return check(`MAP_CREATE ${spec.name}`, call(CMD.MAP_CREATE));
 }
 
@@ -144,7 +136,7 @@ function elemAttr(fd: number, key: number, value: number, flags: number): void {
 export function mapLookup(fd: number, key: number, value: number): boolean {
   elemAttr(fd, key, value, 0);
   const r = call(CMD.MAP_LOOKUP_ELEM);
-  if (r === -2 /* ENOENT */) return false;
+  if (r === -ENOENT) return false;
   check('MAP_LOOKUP_ELEM', r);
   return true;
 }
@@ -159,7 +151,7 @@ export function mapUpdate(fd: number, key: number, value: number, flags = BPF_AN
 export function mapDelete(fd: number, key: number): boolean {
   elemAttr(fd, key, 0, 0);
   const r = call(CMD.MAP_DELETE_ELEM);
-  if (r === -2 /* ENOENT */) return false;
+  if (r === -ENOENT) return false;
   check('MAP_DELETE_ELEM', r);
   return true;
 }
@@ -168,7 +160,7 @@ export function mapDelete(fd: number, key: number): boolean {
 export function mapNextKey(fd: number, key: number, next: number): boolean {
   elemAttr(fd, key, next, 0);
   const r = call(CMD.MAP_GET_NEXT_KEY);
-  if (r === -2 /* ENOENT */) return false;
+  if (r === -ENOENT) return false;
   check('MAP_GET_NEXT_KEY', r);
   return true;
 }
@@ -195,134 +187,7 @@ export function mapLookupBatch(
   v.setUint32(36, fd, true);
   const r = call(CMD.MAP_LOOKUP_BATCH);
   const got = attr.view.getUint32(32, true);
-  if (r === -2 /* ENOENT: no more entries, `got` were copied */) return { count: got, done: true };
+  if (r === -ENOENT /* no more entries; `got` were copied */) return { count: got, done: true };
   check('MAP_LOOKUP_BATCH', r);
   return { count: got, done: false };
-}
-
-export interface ProgLoad {
-  readonly insns: Uint8Array;
-  /** At most 15 characters. */
-  readonly name: string;
-  /**
-   * BTF describing the program's functions (func-btf.ts) and, per function, its first instruction
-   * and FUNC type id: required once a program has a callback.
-   */
-  readonly funcs?: { readonly btfFd: number; readonly info: readonly (readonly [number, number])[] };
-  /** Verifier log size on failure (the load is retried with the log on, to say why). */
-  readonly logSize?: number;
-}
-
-/** BPF_PROG_LOAD of a raw tracepoint program. Fails with the verifier's last lines. */
-export function progLoadRawTracepoint(prog: ProgLoad): number {
-  const insns = allocNative(prog.insns.length);
-  const license = allocNative(4);
-  const funcInfo = allocNative(8 * (prog.funcs?.info.length ?? 0));
-  prog.funcs?.info.forEach(([insn, type], i) => {
-    funcInfo.view.setUint32(i * 8, insn, true);
-    funcInfo.view.setUint32(i * 8 + 4, type, true);
-  });
-  try {
-    insns.bytes.set(prog.insns);
-    license.bytes.set(Buffer.from('GPL\0', 'latin1'));
-    const load = (logLevel: number, log: NativeMem | undefined): number => {
-      const v = clearAttr();
-      v.setUint32(0, PROG_TYPE_RAW_TRACEPOINT, true);
-      v.setUint32(4, prog.insns.length / 8, true);
-      v.setBigUint64(8, BigInt(insns.address), true);
-      v.setBigUint64(16, BigInt(license.address), true);
-      if (log) {
-        v.setUint32(24, logLevel, true);
-        v.setUint32(28, log.bytes.length, true);
-        v.setBigUint64(32, BigInt(log.address), true);
-      }
-      attr.bytes.set(Buffer.from(prog.name.slice(0, 15), 'latin1'), 48);
-      if (prog.funcs) {
-        v.setUint32(72, prog.funcs.btfFd, true);
-        v.setUint32(76, 8, true);
-        v.setBigUint64(80, BigInt(funcInfo.address), true);
-        v.setUint32(88, prog.funcs.info.length, true);
-      }
-      return call(CMD.PROG_LOAD);
-    };
-    const fd = load(0, undefined);
-    if (fd >= 0) return fd;
-    const log = allocNative(prog.logSize ?? 1 << 20);
-    try {
-      const again = load(1, log);
-      if (again >= 0) return again;
-      const text = Buffer.from(log.bytes)
-        .toString('latin1')
-        .replace(/\0[\s\S]*$/, '');
-      const tail = text.trimEnd().split('\n').slice(-8).join(' | ');
-      throw new VerifierError(prog.name, -again, tail);
-    } finally {
-      log.free();
-    }
-  } finally {
-    insns.free();
-    license.free();
-    funcInfo.free();
-  }
-}
-
-/** BPF_BTF_LOAD: an fd for a BTF blob (programs refer to it while loading). */
-export function btfLoad(blob: Uint8Array): number {
-  const mem = allocNative(blob.length);
-  try {
-    mem.bytes.set(blob);
-    const v = clearAttr();
-    v.setBigUint64(0, BigInt(mem.address), true);
-    v.setUint32(16, blob.length, true);
-    return check('BTF_LOAD', call(CMD.BTF_LOAD));
-  } finally {
-    mem.free();
-  }
-}
-
-/** The kernel refused a program: `log` holds the verifier's last lines. */
-export class VerifierError extends BpfError {
-  constructor(
-    readonly program: string,
-    errno: number,
-    readonly log: string,
-  ) {
-    super(`PROG_LOAD ${program}`, errno);
-    this.message = `the kernel refused BPF program ${program} (errno ${errno}): ${log}`;
-  }
-}
-
-/**
- * BPF_PROG_TEST_RUN of a raw tracepoint program: runs it once, now, in the calling thread, with
- * these tracepoint arguments; returns its r0.
- */
-export function progTestRun(progFd: number, args: readonly bigint[] = [0n]): number {
-  const ctx = allocNative(args.length * 8);
-  try {
-    args.forEach((v, i) => {
-      ctx.view.setBigUint64(i * 8, v, true);
-    });
-    const v = clearAttr();
-    v.setUint32(0, progFd, true);
-    v.setUint32(40, args.length * 8, true);
-    v.setBigUint64(48, BigInt(ctx.address), true);
-    check('PROG_TEST_RUN', call(CMD.PROG_TEST_RUN));
-    return attr.view.getUint32(4, true);
-  } finally {
-    ctx.free();
-  }
-}
-
-/** BPF_RAW_TRACEPOINT_OPEN: attaches `progFd` to tracepoint `name`; closing the fd detaches. */
-export function rawTracepointOpen(name: string, progFd: number): number {
-  const str = allocNative(name.length + 1);
-  try {
-    str.bytes.set(Buffer.from(`${name}\0`, 'latin1'));
-    const v = clearAttr();
-    v.setBigUint64(0, BigInt(str.address), true);
-    v.setUint32(8, progFd, true);
-    return check(`RAW_TRACEPOINT_OPEN ${name}`, call(CMD.RAW_TRACEPOINT_OPEN));
-  } finally {
-    str.free();
-  }
 }

@@ -6,8 +6,10 @@
 // The blob (≈ 5.5 MB) is copied in one bpf(BPF_OBJ_GET_INFO_BY_FD) into memory mapped with
 // MAP_POPULATE: faulting 1350 fresh pages in one by one costs ≈ 60 ms in the VMs we run on, the
 // populated copy ≈ 10 ms. Types are scanned lazily, only as far as the lookups need.
+import { errnoNumber } from '../../arch/errno.js';
 import { koffi } from '../ffi.js';
-import { allocNative, BpfError, CMD, rawBpf } from './bpf.js';
+import { BpfError, CMD, rawBpf } from './bpf.js';
+import { allocNative } from './native.js';
 
 const KIND_INT = 1;
 const KIND_PTR = 2;
@@ -216,7 +218,7 @@ export function loadVmlinuxBtf(): Btf | undefined {
     let id = 0;
     for (let tries = 0; tries < 4096; tries++) {
       const next = rawBpf(CMD.BTF_GET_NEXT_ID, (v) => v.setUint32(0, id, true));
-      if (next.result === -2 /* ENOENT: no more */) return undefined;
+      if (next.result === -errnoNumber('ENOENT')! /* no more */) return undefined;
       if (next.result < 0) throw new BpfError('BTF_GET_NEXT_ID', -next.result);
       id = next.view.getUint32(4, true);
       const got = rawBpf(CMD.BTF_GET_FD_BY_ID, (v) => v.setUint32(0, id, true));

@@ -1,11 +1,11 @@
 // Turning the maps into the same RawTrace the ptrace recorder produces (src/tracer/protocol.ts), so
 // that everything downstream, from buildRecording() on, is shared; plus notes on what the maps
 // could not hold.
-import { ARCHES, type Arch, describeSyscall, X32_SYSCALL_BIT } from '../../arch/index.js';
+import { ARCHES, type Arch, describeSyscall, syscallNumber, X32_SYSCALL_BIT } from '../../arch/index.js';
 import { MAX_ARG_VALUES } from '../../recording/arg-specs.js';
-import type { RawTrace } from '../protocol.js';
+import type { RawTrace } from '../../recording/trace.js';
 import { ABIS, argSpecs } from './arg-table.js';
-import { allocNative, mapLookup } from './bpf.js';
+import { mapLookup } from './bpf.js';
 import { dumpMap } from './dump.js';
 import {
   ABI_X32,
@@ -29,6 +29,7 @@ import {
   STATS_VALUE,
   UNKNOWN_IMAGE,
 } from './maps.js';
+import { allocNative } from './native.js';
 import { PATH_DELETED } from './programs/exec.js';
 
 /** Names used where the maps could not say which executable made a call. */
@@ -114,8 +115,10 @@ export function collect(maps: Maps, ctx: CollectContext): Collected {
     counts.push([pathOf(k.getUint32(ko, true)), ARCHES[abi]!, k.getInt32(ko + 4, true), u64(v, vo)]);
   });
   if (ctx.launcherTarget !== undefined) {
-    if (stats.launcherExecve > 0) counts.push([ctx.launcherTarget, 'x86_64', 59, stats.launcherExecve]);
-    if (stats.launcherExecveat > 0) counts.push([ctx.launcherTarget, 'x86_64', 322, stats.launcherExecveat]);
+    const [execve, execveat] = [syscallNumber('x86_64', 'execve')!, syscallNumber('x86_64', 'execveat')!];
+    if (stats.launcherExecve > 0) counts.push([ctx.launcherTarget, 'x86_64', execve, stats.launcherExecve]);
+    if (stats.launcherExecveat > 0)
+      counts.push([ctx.launcherTarget, 'x86_64', execveat, stats.launcherExecveat]);
   }
 
   const argsTruncated: [Arch, string][] = [];

@@ -1,6 +1,7 @@
 // Reading whole maps back: BPF_MAP_LOOKUP_BATCH, up to a thousand entries per call, into native
 // buffers read in place (no object per entry: the slot array alone has 3072).
-import { allocNative, mapLookupBatch } from './bpf.js';
+import { mapLookupBatch } from './bpf.js';
+import { allocNative } from './native.js';
 
 const CHUNK = 1024;
 

@@ -3,7 +3,7 @@
 // follow, count and kill the wrong processes, so the backend refuses to run there.
 import { close } from '../libc.js';
 import { EbpfAssembler } from './asm.js';
-import { progLoadRawTracepoint, progTestRun } from './bpf.js';
+import { progLoadRawTracepoint, progTestRun } from './bpf-prog.js';
 import { HELPER, R0, RSH } from './insn.js';
 
 /** The calling process's thread-group id as the kernel's programs see it. */

@@ -1,10 +1,10 @@
 // The eBPF backend's trace(): launch the workload with the usual launcher (no ptrace, no filter),
 // follow its process tree in the kernel, wait for it on this thread, build the same recording.
 import { buildRecording } from '../../recording/builder.js';
+import type { TraceOutcome } from '../../recording/trace.js';
 import type { TraceOptions, TraceResult } from '../index.js';
 import { close, waitpid } from '../libc.js';
 import { realpathOr, signalName } from '../proc.js';
-import type { TraceOutcome } from '../protocol.js';
 import { launcherError, readLauncherStatus, sendJob, startLauncher } from '../spawn.js';
 import { resolveWorkload } from '../workload.js';
 import { EbpfRecorder } from './recorder.js';

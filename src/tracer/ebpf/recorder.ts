@@ -2,18 +2,21 @@
 // library face of the backend: record.ts launches a workload with it, and a container runtime
 // wrapper running as root can follow a runtime's pid with it (follow(pid, 'running')).
 import { readFileSync, readlinkSync } from 'node:fs';
+import { errnoNumber } from '../../arch/errno.js';
 import { ProfilerError } from '../../errors.js';
 import { close, kill } from '../libc.js';
 import { writeArgSpecs } from './arg-table.js';
-import { allocNative, BpfError, mapDelete, mapNextKey, mapUpdate, VerifierError } from './bpf.js';
+import { BpfError, mapDelete, mapNextKey, mapUpdate } from './bpf.js';
+import { VerifierError } from './bpf-prog.js';
 import { type Collected, collect, readStats } from './collect.js';
 import { kernelLayout, LayoutError } from './layout.js';
 import { closeMaps, createMaps, LAUNCHER_IMAGE, type Maps, PROC_VALUE, USER_IMAGE_BASE } from './maps.js';
+import { allocNative } from './native.js';
 import { pidNamespaceProblem } from './pid-namespace.js';
 import { loadPrograms } from './programs/load.js';
 
-const EPERM = 1;
-const ENOSYS = 38;
+const EPERM = errnoNumber('EPERM')!;
+const ENOSYS = errnoNumber('ENOSYS')!;
 
 /** Why the kernel refused: one line for the user (exit 69). */
 function unavailable(error: unknown): ProfilerError {

@@ -2,7 +2,7 @@
 // bpf() is not allowed, a workload started exactly as a shell would start it (no no_new_privs, no
 // filter), bounded argument lists, and the library session a container wrapper would use.
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -12,7 +12,7 @@ import { buildRecording } from '../../../src/recording/builder.js';
 import { readRecording } from '../../../src/recording/io.js';
 import { traceEbpf } from '../../../src/tracer/ebpf/record.js';
 import { EbpfRecorder } from '../../../src/tracer/ebpf/recorder.js';
-import { EBPF_SKIP, titled } from '../../support/ebpf-host.js';
+import { needs } from '../../support/host.js';
 import { CLI, realPython, recordCli } from '../support.js';
 
 let dir: string;
@@ -24,16 +24,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 const out = () => join(dir, `rec-${n++}.json`);
 
-/** `setpriv` to user nobody, when we are root and have it: how to test what a non-root user sees. */
+/** `setpriv` (util-linux) to user nobody: how root tests what a non-root user sees. */
 const AS_NOBODY = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
-const NOBODY_SKIP =
-  process.getuid?.() !== 0
-    ? 'not root: cannot switch to another user'
-    : existsSync('/usr/bin/setpriv')
-      ? undefined
-      : 'no setpriv (util-linux)';
 
-describe.skipIf(NOBODY_SKIP !== undefined)(titled('as a user without CAP_BPF', NOBODY_SKIP), () => {
+describe('as a user without CAP_BPF', needs('root', 'ptrace', 'seccomp'), () => {
   it('--backend ebpf refuses in one line, exit 69, before the workload runs', async () => {
     const marker = join(dir, 'ran');
     const r = await execa(
@@ -85,7 +79,7 @@ describe.skipIf(NOBODY_SKIP !== undefined)(titled('as a user without CAP_BPF', N
   });
 });
 
-describe.skipIf(EBPF_SKIP !== undefined)(titled('with eBPF', EBPF_SKIP), () => {
+describe('with eBPF', needs('ebpf'), () => {
   it('--backend auto picks eBPF and says so; the run records its backend', async () => {
     const output = out();
     const r = await execa(

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { Btf, loadVmlinuxBtf } from '../../../src/tracer/ebpf/btf.js';
 import { layoutFromBtf } from '../../../src/tracer/ebpf/layout.js';
-import { EBPF_SKIP, titled } from '../../support/ebpf-host.js';
+import { needs } from '../../support/host.js';
 
 /** A tiny BTF writer: types are word arrays (after the 12-byte header), names go in the string table. */
 class BtfWriter {
@@ -147,7 +147,7 @@ describe('member lookup', () => {
   });
 });
 
-describe.skipIf(EBPF_SKIP !== undefined)(titled("this kernel's BTF", EBPF_SKIP), () => {
+describe("this kernel's BTF", needs('ebpf'), () => {
   it('has every field the programs read, at offsets consistent with the kernel sources', () => {
     const btf = loadVmlinuxBtf();
     expect(btf).toBeDefined();

@@ -3,26 +3,19 @@
 // Skipped, with the reason, where this host cannot load BPF programs (not root, no BTF, …).
 import { describe, expect, it } from 'vitest';
 import { EbpfAssembler } from '../../../src/tracer/ebpf/asm.js';
-import {
-  allocNative,
-  btfLoad,
-  MAP_TYPE,
-  mapCreate,
-  mapLookup,
-  mapUpdate,
-  progLoadRawTracepoint,
-  progTestRun,
-} from '../../../src/tracer/ebpf/bpf.js';
+import { MAP_TYPE, mapCreate, mapLookup, mapUpdate } from '../../../src/tracer/ebpf/bpf.js';
+import { btfLoad, progLoadRawTracepoint, progTestRun } from '../../../src/tracer/ebpf/bpf-prog.js';
 import { funcBtf } from '../../../src/tracer/ebpf/func-btf.js';
 import { ADD, DW, HELPER, JEQ, LSH, MUL, R0, R1, R2, R3, R4, R10, W } from '../../../src/tracer/ebpf/insn.js';
 import { kernelLayout } from '../../../src/tracer/ebpf/layout.js';
 import { closeMaps, createMaps } from '../../../src/tracer/ebpf/maps.js';
+import { allocNative } from '../../../src/tracer/ebpf/native.js';
 import { execProgram } from '../../../src/tracer/ebpf/programs/exec.js';
 import { loadPrograms } from '../../../src/tracer/ebpf/programs/load.js';
 import { exitProgram, forkProgram } from '../../../src/tracer/ebpf/programs/sched.js';
 import { sysEnterProgram } from '../../../src/tracer/ebpf/programs/sys-enter.js';
 import { close } from '../../../src/tracer/libc.js';
-import { EBPF_SKIP, titled } from '../../support/ebpf-host.js';
+import { needs } from '../../support/host.js';
 
 /** Loads `a`, runs it once, unloads it. */
 function run(a: EbpfAssembler, funcs?: Parameters<typeof progLoadRawTracepoint>[0]['funcs']): number {
@@ -34,7 +27,7 @@ function run(a: EbpfAssembler, funcs?: Parameters<typeof progLoadRawTracepoint>[
   }
 }
 
-describe.skipIf(EBPF_SKIP !== undefined)(titled('in this kernel', EBPF_SKIP), () => {
+describe('in this kernel', needs('ebpf'), () => {
   it('the verifier accepts each of the recorder programs, and all four attach', () => {
     const layout = kernelLayout();
     const maps = createMaps();

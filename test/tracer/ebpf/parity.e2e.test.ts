@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARCHES } from '../../../src/arch/index.js';
 import { readRecording } from '../../../src/recording/io.js';
 import type { Recording } from '../../../src/recording/schema.js';
-import { EBPF_SKIP, titled } from '../../support/ebpf-host.js';
+import { needs } from '../../support/host.js';
 import { fixture, realPython, recordCli } from '../support.js';
 
 let dir: string;
@@ -84,7 +84,7 @@ const GIT_ENV = {
   HOME: '/nonexistent',
 };
 
-describe.skipIf(EBPF_SKIP !== undefined)(titled('eBPF and ptrace record the same', EBPF_SKIP), () => {
+describe('eBPF and ptrace record the same', needs('ebpf'), () => {
   it('coreutils: ls, sort | uniq | head, cp, du, date', async () => {
     await expectParity(() => ['ls', '-laR', '/usr/share/doc/coreutils']);
     await expectParity(() => [

@@ -1,6 +1,7 @@
 // The argument half of sys_enter: the syscall's slot says which arguments to keep (its spec,
 // written by user space from ARG_SPECS, see arg-table.ts); their values form the key of `args`,
 // with at most MAX_ARG_VALUES distinct tuples per (ABI, nr).
+import { errnoNumber } from '../../../arch/errno.js';
 import { MAX_ARG_VALUES } from '../../../recording/arg-specs.js';
 import { SPEC_LOW32 } from '../arg-table.js';
 import type { EbpfAssembler, Label } from '../asm.js';
@@ -30,7 +31,7 @@ import { type Maps, SLOT_ARGN, SLOT_SPEC } from '../maps.js';
 import { add64, lookup, stackPtr, update } from './emit.js';
 import { ARG_KEY, KEY_ABI, NO_SLOT, ONE, SLOT, SLOT_KEY } from './sys-enter-stack.js';
 
-const EEXIST = 17;
+const EEXIST = errnoNumber('EEXIST')!;
 const BPF_NOEXIST = 1;
 
 /** Emits the capture, for r6 = ctx (args[0]: the pt_regs pointer) and r9 = nr; ends at `out`. */

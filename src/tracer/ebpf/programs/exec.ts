@@ -2,6 +2,7 @@
 // distinct executable (by dentry and mount) gets an image id and its path, read here in the kernel
 // while the file is certainly there, the way d_path() builds /proc/PID/exe: walk up the dentries,
 // crossing into the parent mount at each mount root, until the root of the mount tree.
+import { errnoNumber } from '../../../arch/errno.js';
 import { EbpfAssembler, type Label } from '../asm.js';
 import {
   ADD,
@@ -46,7 +47,7 @@ export const MAX_DEPTH = 128;
 /** Set in the path's flags when the file was unlinked (d_path appends " (deleted)"). */
 export const PATH_DELETED = 2;
 const NAME_MAX = 255;
-const EEXIST = 17;
+const EEXIST = errnoNumber('EEXIST')!;
 const BPF_ANY = 0;
 const BPF_NOEXIST = 1;
 

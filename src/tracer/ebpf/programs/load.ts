@@ -1,7 +1,7 @@
 // Loading the four programs through the verifier and attaching them to their raw tracepoints.
 // Closing the returned fds detaches and unloads everything: nothing outlives the recorder.
 import { close } from '../../libc.js';
-import { btfLoad, progLoadRawTracepoint, rawTracepointOpen } from '../bpf.js';
+import { btfLoad, progLoadRawTracepoint, rawTracepointOpen } from '../bpf-prog.js';
 import { funcBtf } from '../func-btf.js';
 import type { KernelLayout } from '../layout.js';
 import type { Maps } from '../maps.js';

@@ -1,6 +1,7 @@
 // raw_syscalls:sys_enter, for every syscall on the machine: drop it unless the caller's thread
 // group is followed; else count (image, ABI, nr), and keep the argument values ARG_SPECS names.
-import { X32_SYSCALL_BIT } from '../../../arch/index.js';
+import { errnoNumber } from '../../../arch/errno.js';
+import { syscallNumber, X32_SYSCALL_BIT } from '../../../arch/index.js';
 import { EbpfAssembler, type Label } from '../asm.js';
 import {
   ADD,
@@ -51,9 +52,9 @@ import {
 } from './sys-enter-stack.js';
 
 const TS_COMPAT = 0x0002;
-const NR_EXECVE = 59;
-const NR_EXECVEAT = 322;
-const EEXIST = 17;
+const NR_EXECVE = syscallNumber('x86_64', 'execve')!;
+const NR_EXECVEAT = syscallNumber('x86_64', 'execveat')!;
+const EEXIST = errnoNumber('EEXIST')!;
 const BPF_NOEXIST = 1;
 
 /** The sys_enter program for these maps and this kernel. */
