@@ -1,5 +1,6 @@
 // Programs through bpf(2): loading (with the verifier's reasons on refusal), the BTF that describes
 // their functions, running one on demand, and attaching to a raw tracepoint.
+import { errnoText } from '../../arch/errno.js';
 import { BpfError, CMD, call, check, clearAttr, PROG_TYPE_RAW_TRACEPOINT, readAttr, setName } from './bpf.js';
 import { allocNative, type NativeMem } from './native.js';
 
@@ -91,7 +92,7 @@ export class VerifierError extends BpfError {
     readonly log: string,
   ) {
     super(`PROG_LOAD ${program}`, errno);
-    this.message = `the kernel refused BPF program ${program} (errno ${errno}): ${log}`;
+    this.message = `the kernel refused BPF program ${program} (${errnoText(errno)}): ${log}`;
   }
 }
 

@@ -2,7 +2,7 @@
 // the kernel follows lives in native memory we own (native.ts), `union bpf_attr` included. Numbers and layouts are
 // from include/uapi/linux/bpf.h.
 
-import { errnoNumber } from '../../arch/errno.js';
+import { errnoNumber, errnoText } from '../../arch/errno.js';
 import { nativeArch, syscallNumber } from '../../arch/index.js';
 import { koffi } from '../ffi.js';
 import { allocNative } from './native.js';
@@ -47,7 +47,7 @@ export class BpfError extends Error {
     readonly command: string,
     readonly errno: number,
   ) {
-    super(`bpf(${command}) failed: errno ${errno}`);
+    super(`bpf(${command}) failed: ${errnoText(errno)}`);
     this.name = 'BpfError';
   }
 }

@@ -41,7 +41,7 @@ const CACHE_DIR = '/run/seccomp-profiler';
 const CACHE_FILE = `${CACHE_DIR}/kernel-layout.json`;
 const VERSION = 2;
 
-/** Why a layout could not be found (the kernel lacks BTF or a field we need). */
+/** Why the backend cannot run on this kernel or here (no BTF, a missing field, a PID namespace). */
 export class LayoutError extends Error {}
 
 /** Offset of a member path such as `f_path.mnt`; `size` (bytes) is checked when given. */

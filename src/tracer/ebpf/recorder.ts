@@ -18,17 +18,17 @@ import { loadPrograms } from './programs/load.js';
 const EPERM = errnoNumber('EPERM')!;
 const ENOSYS = errnoNumber('ENOSYS')!;
 
-/** Why the kernel refused: one line for the user (exit 69). */
+/** The user's one line (exit 69) for what the kernel refused; anything else is a bug, rethrown. */
 function unavailable(error: unknown): ProfilerError {
   let reason: string;
-  if (error instanceof VerifierError) reason = error.message;
+  if (error instanceof VerifierError || error instanceof LayoutError) reason = error.message;
   else if (error instanceof BpfError && error.errno === EPERM) {
-    reason = `bpf() refused (EPERM): the eBPF backend needs root (CAP_BPF and CAP_PERFMON)${process.getuid?.() === 0 ? ', and BPF allowed in this container or by this kernel lockdown' : ''}`;
+    const root = process.getuid?.() === 0;
+    reason = `bpf() refused (EPERM): the eBPF backend needs root (CAP_BPF and CAP_PERFMON)${root ? ', and BPF allowed in this container or by this kernel lockdown' : ''}`;
   } else if (error instanceof BpfError && error.errno === ENOSYS)
     reason = 'this kernel has no bpf() system call';
   else if (error instanceof BpfError) reason = error.message;
-  else if (error instanceof LayoutError) reason = error.message;
-  else reason = (error as Error)?.message ?? String(error);
+  else throw error;
   return new ProfilerError('UNAVAILABLE', `eBPF backend unavailable: ${reason}`, { cause: error });
 }
 
@@ -58,7 +58,7 @@ export class EbpfRecorder {
       // Maps first: creating one is the quickest way to learn that bpf() is refused (not root).
       maps = createMaps();
       const pidProblem = pidNamespaceProblem();
-      if (pidProblem) throw new Error(pidProblem);
+      if (pidProblem) throw new LayoutError(pidProblem);
       const layout = kernelLayout();
       writeArgSpecs(maps, layout);
       const fds = loadPrograms(maps, layout);

@@ -117,7 +117,7 @@ describe('in this kernel', needs('ebpf'), () => {
     // Reads r2 before anything wrote it.
     const a = new EbpfAssembler().mov(R0, R2).exit();
     expect(() => progLoadRawTracepoint({ insns: a.assemble(), name: 'sp_bad' })).toThrow(
-      /the kernel refused BPF program sp_bad \(errno 13\): .*R2 !read_ok/,
+      /the kernel refused BPF program sp_bad \(EACCES\): .*R2 !read_ok/,
     );
   });
 });

@@ -1,7 +1,7 @@
 // Loading the four programs through the verifier and attaching them to their raw tracepoints.
 // Closing the returned fds detaches and unloads everything: nothing outlives the recorder.
 import { close } from '../../libc.js';
-import { btfLoad, progLoadRawTracepoint, rawTracepointOpen } from '../bpf-prog.js';
+import { btfLoad, type ProgLoad, progLoadRawTracepoint, rawTracepointOpen } from '../bpf-prog.js';
 import { funcBtf } from '../func-btf.js';
 import type { KernelLayout } from '../layout.js';
 import type { Maps } from '../maps.js';
@@ -20,12 +20,11 @@ export function loadPrograms(maps: Maps, layout: KernelLayout): number[] {
     const { blob, typeIds } = funcBtf(['sp_exec', 'sp_path_step']);
     const btf = btfLoad(blob);
     fds.push(btf);
-    const programs: [string, string, Parameters<typeof progLoadRawTracepoint>[0]][] = [
-      ['sched_process_fork', 'sp_fork', { insns: forkProgram(maps, layout), name: 'sp_fork' }],
-      ['sched_process_exit', 'sp_exit', { insns: exitProgram(maps, layout), name: 'sp_exit' }],
+    const programs: [string, ProgLoad][] = [
+      ['sched_process_fork', { insns: forkProgram(maps, layout), name: 'sp_fork' }],
+      ['sched_process_exit', { insns: exitProgram(maps, layout), name: 'sp_exit' }],
       [
         'sched_process_exec',
-        'sp_exec',
         {
           insns: exec.insns,
           name: 'sp_exec',
@@ -38,9 +37,9 @@ export function loadPrograms(maps: Maps, layout: KernelLayout): number[] {
           },
         },
       ],
-      ['sys_enter', 'sp_sys_enter', { insns: sysEnterProgram(maps, layout), name: 'sp_sys_enter' }],
+      ['sys_enter', { insns: sysEnterProgram(maps, layout), name: 'sp_sys_enter' }],
     ];
-    for (const [tracepoint, , prog] of programs) {
+    for (const [tracepoint, prog] of programs) {
       const fd = progLoadRawTracepoint(prog);
       fds.push(fd);
       fds.push(rawTracepointOpen(tracepoint, fd));
