@@ -49,6 +49,16 @@ describe('in this kernel', needs('ebpf'), () => {
     }
   });
 
+  it('without thread_info.status in the BTF (i386 not told apart), sys_enter still verifies', () => {
+    const layout = { ...kernelLayout(), taskStatus: undefined };
+    const maps = createMaps();
+    try {
+      close(progLoadRawTracepoint({ insns: sysEnterProgram(maps, layout), name: 'sp_test' }));
+    } finally {
+      closeMaps(maps);
+    }
+  });
+
   it('ALU: 7 * 6, then << 2', () => {
     const a = new EbpfAssembler().mov(R0, 7).alu64(MUL, R0, 6).alu64(LSH, R0, 2).exit();
     expect(run(a)).toBe(168);

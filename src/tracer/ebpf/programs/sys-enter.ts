@@ -84,8 +84,11 @@ export function sysEnterProgram(maps: Maps, layout: KernelLayout): Uint8Array {
   a.mov(R1, R9).alu32(AND, R1, 0xc0000000);
   a.jmp32(JEQ, R1, X32_SYSCALL_BIT, isX32);
   slotIndex(a, ABI_X86_64, abiDone);
-  a.bind(isI386).st(W, R10, KEY_ABI, ABI_I386);
-  slotIndex(a, ABI_I386, abiDone);
+  // Without TS_COMPAT nothing jumps here, and the verifier refuses unreachable code.
+  if (layout.taskStatus !== undefined) {
+    a.bind(isI386).st(W, R10, KEY_ABI, ABI_I386);
+    slotIndex(a, ABI_I386, abiDone);
+  }
   a.bind(isX32).st(W, R10, KEY_ABI, ABI_X32);
   slotIndex(a, ABI_X32, abiDone);
   a.bind(abiDone);
