@@ -56,6 +56,21 @@ function u64(view: DataView, off: number): number {
   return view.getUint32(off + 4, true) * 0x100000000 + view.getUint32(off, true);
 }
 
+/** One slot's value (a view on fresh memory), or undefined. */
+function readSlot(maps: Maps, index: number): DataView | undefined {
+  const key = allocNative(4);
+  const value = allocNative(SLOT_VALUE);
+  try {
+    key.view.setUint32(0, index, true);
+    return mapLookup(maps.slots, key.address, value.address)
+      ? new DataView(value.bytes.slice().buffer)
+      : undefined;
+  } finally {
+    key.free();
+    value.free();
+  }
+}
+
 /** The u64 counters of the stats map. */
 export function readStats(maps: Maps): Record<keyof typeof STAT, number> {
   const key = allocNative(4);
@@ -121,33 +136,12 @@ export function collect(maps: Maps, ctx: CollectContext): Collected {
       counts.push([ctx.launcherTarget, 'x86_64', execveat, stats.launcherExecveat]);
   }
 
-  const argsTruncated: [Arch, string][] = [];
-  dumpMap(maps.slots, 4, SLOT_VALUE, (k, ko, v, vo) => {
-    const overflow = v.getUint32(vo + SLOT_OVERFLOW, true) + v.getUint32(vo + SLOT_OVERFLOW + 4, true);
-    const argn = v.getUint32(vo + SLOT_ARGN, true);
-    if (overflow === 0 && argn <= MAX_ARG_VALUES) return;
-    const slot = k.getUint32(ko, true);
-    const abi = Math.floor(slot / NR_SLOTS);
-    const arch = ARCHES[abi]!;
-    const nr = (slot % NR_SLOTS) | (abi === ABI_X32 ? X32_SYSCALL_BIT : 0);
-    if (overflow > 0) counts.push([UNATTRIBUTED, arch, nr, u64(v, vo + SLOT_OVERFLOW)]);
-    if (argn > MAX_ARG_VALUES) argsTruncated.push([arch, describeSyscall(arch, nr)]);
-  });
-  if (stats.overflowCalls > 0) {
-    notes.push(
-      `${stats.overflowCalls} calls are counted without their executable (listed under ${UNATTRIBUTED}): more than ${MAX_COUNTS} distinct (executable, ABI, syscall) triples`,
-    );
-  }
-  if (stats.otherOverflow > 0) {
-    notes.push(
-      `${stats.otherOverflow} calls with numbers past ${NR_SLOTS - 1} could not be counted: the counts map was full`,
-    );
-  }
-
   const args: [Arch, string, Record<string, number>, number][] = [];
   const specFields = new Map(
     ABIS.flatMap((abi) => argSpecs(abi).map((s) => [abi * 0x100000000 + s.nr, s] as const)),
   );
+  /** Distinct tuples kept per (ABI, nr), to know which lists may have been cut. */
+  const kept = new Map<number, number>();
   dumpMap(maps.args, ARG_KEY, 8, (k, ko, v, vo) => {
     const abi = k.getUint32(ko, true);
     const nr = k.getUint32(ko + 4, true);
@@ -160,9 +154,42 @@ export function collect(maps: Maps, ctx: CollectContext): Collected {
     // Named as the ptrace recorder names them (the table's first name for the number).
     const arch = ARCHES[abi]!;
     args.push([arch, describeSyscall(arch, spec.nr), values, u64(v, vo)]);
+    kept.set(abi * 0x100000000 + nr, (kept.get(abi * 0x100000000 + nr) ?? 0) + 1);
   });
-  if (argsTruncated.length > 0 && args.length >= MAX_ARG_TUPLES) {
+  // A list was cut when its slot counted more tuples than MAX_ARG_VALUES: possible only for a full
+  // list, or for any list once the args map itself was full.
+  const argsTruncated: [Arch, string][] = [];
+  const mapFull = args.length >= MAX_ARG_TUPLES;
+  for (const [key, spec] of specFields) {
+    if (!mapFull && kept.get(key) !== MAX_ARG_VALUES) continue;
+    const abi = Math.floor(key / 0x100000000);
+    const slot = readSlot(maps, abi * NR_SLOTS + (abi === ABI_X32 ? spec.nr & ~X32_SYSCALL_BIT : spec.nr));
+    if (slot && slot.getUint32(SLOT_ARGN, true) > MAX_ARG_VALUES) {
+      argsTruncated.push([ARCHES[abi]!, describeSyscall(ARCHES[abi]!, spec.nr)]);
+    }
+  }
+  if (mapFull)
     notes.push(`argument values are incomplete: more than ${MAX_ARG_TUPLES} distinct tuples in all`);
+
+  // Calls the counts map had no room for were counted per (ABI, nr) in the slots: rare, so the
+  // 3072 slots are read only then.
+  if (stats.overflowCalls > 0) {
+    dumpMap(maps.slots, 4, SLOT_VALUE, (k, ko, v, vo) => {
+      const overflow = u64(v, vo + SLOT_OVERFLOW);
+      if (overflow === 0) return;
+      const slot = k.getUint32(ko, true);
+      const abi = Math.floor(slot / NR_SLOTS);
+      const nr = (slot % NR_SLOTS) | (abi === ABI_X32 ? X32_SYSCALL_BIT : 0);
+      counts.push([UNATTRIBUTED, ARCHES[abi]!, nr, overflow]);
+    });
+    notes.push(
+      `${stats.overflowCalls} calls are counted without their executable (listed under ${UNATTRIBUTED}): more than ${MAX_COUNTS} distinct (executable, ABI, syscall) triples`,
+    );
+  }
+  if (stats.otherOverflow > 0) {
+    notes.push(
+      `${stats.otherOverflow} calls with numbers past ${NR_SLOTS - 1} could not be counted: the counts map was full`,
+    );
   }
 
   const execs = new Map<string, number>();
