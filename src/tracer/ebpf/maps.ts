@@ -85,10 +85,11 @@ export interface Maps {
 const NO_PREALLOC = 1;
 
 /**
- * Creates the maps. Hash maps are not preallocated: creating a preallocated 32k-entry map took
+ * Creates the maps (`limits.counts`: a smaller counts map, for tests of what happens when it is
+ * full). Hash maps are not preallocated: creating a preallocated 32k-entry map took
  * ≈ 20 ms here, against ≈ 1 ms, and entries are only added on a fork, an exec or a new syscall.
  */
-export function createMaps(): Maps {
+export function createMaps(limits: { readonly counts?: number } = {}): Maps {
   const made: number[] = [];
   const make = (spec: Parameters<typeof mapCreate>[0]): number => {
     const fd = mapCreate(spec);
@@ -109,7 +110,7 @@ export function createMaps(): Maps {
         type: MAP_TYPE.HASH,
         keySize: COUNT_KEY,
         valueSize: 8,
-        maxEntries: MAX_COUNTS,
+        maxEntries: limits.counts ?? MAX_COUNTS,
         flags: NO_PREALLOC,
         name: 'sp_counts',
       }),
