@@ -1,5 +1,6 @@
 // `profile record [-o FILE] [--quiet] [--append] [--no-pin] [--] <command> [args…]`
 import { type Command, Option } from 'commander';
+import { ProfilerError } from '../../src/errors.js';
 import { exitCodeOf } from '../../src/tracer/index.js';
 import { BACKENDS, type Backend, record } from '../../src/tracer/record.js';
 import { statusLine, summaryText, terminalIsCanonical } from '../../src/tracer/summary.js';
@@ -18,6 +19,14 @@ interface RecordFlags {
 async function recordContainerCommand(argv: string[], flags: RecordFlags): Promise<number | undefined> {
   const { isContainerCommand, recordContainer } = await import('../../src/container/record.js');
   if (!isContainerCommand(argv)) return undefined;
+  if (flags.backend === 'ebpf') {
+    throw new ProfilerError(
+      'USAGE',
+      '--backend ebpf does not record container commands (yet): they go through the container recorder, which uses ptrace',
+    );
+  }
+  if (flags.backend === 'auto')
+    process.stderr.write('profile: recorded with the ptrace backend (a container command)\n');
   return withInterrupt(async ({ signal }) => {
     const result = await recordContainer({
       argv,

@@ -1,5 +1,6 @@
 // The eBPF backend's trace(): launch the workload with the usual launcher (no ptrace, no filter),
 // follow its process tree in the kernel, wait for it on this thread, build the same recording.
+import { ProfilerError } from '../../errors.js';
 import { buildRecording } from '../../recording/builder.js';
 import type { TraceOutcome } from '../../recording/trace.js';
 import type { TraceOptions, TraceResult } from '../index.js';
@@ -41,6 +42,11 @@ async function waitForTree(recorder: EbpfRecorder): Promise<void> {
   while (recorder.alive()) await new Promise((r) => setTimeout(r, TREE_POLL_MS));
 }
 
+/** A wait status as an exit code: the code, or 128+N for signal N. */
+function codeOf(status: number): number {
+  return (status & 0x7f) === 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
+}
+
 function outcomeOf(status: number, aborted: boolean): TraceOutcome {
   if (aborted) return { status: 'interrupted' };
   const sig = status & 0x7f;
@@ -56,6 +62,12 @@ function outcomeOf(status: number, aborted: boolean): TraceOutcome {
 export async function traceEbpf(opts: TraceOptions, recorder?: EbpfRecorder): Promise<EbpfTraceResult> {
   let session = recorder;
   try {
+    if (opts.scopes) {
+      throw new ProfilerError(
+        'USAGE',
+        'the eBPF backend does not keep container scopes apart: record containers with ptrace',
+      );
+    }
     const workload = resolveWorkload(opts);
     session ??= EbpfRecorder.open();
     const rec = session;
@@ -84,9 +96,11 @@ export async function traceEbpf(opts: TraceOptions, recorder?: EbpfRecorder): Pr
       if (opts.signal?.aborted) onAbort();
       opts.signal?.addEventListener('abort', onAbort);
       const status = await waitForExit(launched.pid);
+      // The status pipe is at EOF now: empty after a successful exec, the failure otherwise.
+      const launcherFailure = readLauncherStatus(launched.statusFd);
+      if (launcherFailure === undefined) opts.onRootExit?.(codeOf(status));
       await waitForTree(rec);
-      const failure = readLauncherStatus(launched.statusFd);
-      if (failure !== undefined && !aborted) throw launcherError(failure, workload);
+      if (launcherFailure !== undefined && !aborted) throw launcherError(launcherFailure, workload);
       const outcome = outcomeOf(status, aborted);
       const { raw, notes } = rec.collect(realpathOr(workload.path));
       const recording = buildRecording(
