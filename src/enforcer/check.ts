@@ -14,11 +14,17 @@ import {
 import { assertWritable } from '../util/atomic-write.js';
 import { displayBytes } from '../util/bytes.js';
 import { loadProfile, writeWidenedProfile } from './profile.js';
-import { type ProfileSummary, type RunOptions, runOptionsOf, runWouldBlock, summarize } from './run.js';
+import {
+  type ProfileSummary,
+  runWouldBlock,
+  summarize,
+  type TracedRunOptions,
+  tracedRunOptionsOf,
+} from './run.js';
 import type { Violation } from './violations.js';
 
 /** The tracer's options (cwd, env, signal, thread, grace, interrupts, inherit) pass through as TraceOptions has them. */
-export interface CheckOptions extends RunOptions {
+export interface CheckOptions extends TracedRunOptions {
   /** The committed profile (any format `enforce` accepts). */
   readonly profile: string;
   readonly command: readonly ByteString[];
@@ -57,7 +63,11 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   // Boot the tracer thread while the profile loads and compiles (src/tracer/warm.ts).
   if (options.thread !== 'main') prepareTrace();
   const profile = loadProfile(options.profile, options.generate);
-  const { result, violations: drift } = await runWouldBlock(profile, options.command, runOptionsOf(options));
+  const { result, violations: drift } = await runWouldBlock(
+    profile,
+    options.command,
+    tracedRunOptionsOf(options),
+  );
   const clean = drift.length === 0;
   let updated = false;
   if (!clean && options.update) {

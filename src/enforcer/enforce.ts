@@ -18,10 +18,10 @@ import { enforcingFilter } from './filters.js';
 import { loadProfile, writeWidenedProfile } from './profile.js';
 import {
   type ProfileSummary,
-  type RunOptions,
-  runOptionsOf,
   runWouldBlock,
   summarize,
+  type TracedRunOptions,
+  tracedRunOptionsOf,
   workloadOf,
 } from './run.js';
 import { type Violation, violationsFromEvents, violationsFromRecording } from './violations.js';
@@ -31,7 +31,7 @@ import { type Violation, violationsFromEvents, violationsFromRecording } from '.
  * interrupts, inherit) pass through as TraceOptions has them; `cwd` defaults to the stored cwd when
  * the stored command is replayed (with PWD set to it), else to where this process is.
  */
-export interface EnforceOptions extends RunOptions {
+export interface EnforceOptions extends TracedRunOptions {
   /** A Docker/OCI profile, a raw .bpf filter, or a recording (compiled with generate's options). */
   readonly profile: string;
   /** The workload; default: the command stored in the recording or the profile's metadata. */
@@ -85,7 +85,7 @@ export async function enforce(options: EnforceOptions): Promise<EnforceResult> {
   // Boot the tracer thread while the profile loads and compiles (src/tracer/warm.ts).
   if (options.thread !== 'main') prepareTrace();
   const profile = loadProfile(options.profile, options.generate);
-  const { command, run: runOptions } = workloadOf(profile, options.command, runOptionsOf(options));
+  const { command, run: runOptions } = workloadOf(profile, options.command, tracedRunOptionsOf(options));
   const complain = options.complain === true;
   const ran = (result: TraceResult, violations: Violation[], killsFail: boolean) => ({
     profile: summarize(profile),

@@ -16,19 +16,19 @@ export interface ProfileSummary {
 }
 
 /** The tracer's options that enforce and check pass through unchanged (see TraceOptions). */
-export type RunOptions = Pick<
+export type TracedRunOptions = Pick<
   TraceOptions,
   'cwd' | 'env' | 'signal' | 'thread' | 'grace' | 'interrupts' | 'inherit'
 >;
 
-/** Just the RunOptions of a larger options object (what is passed on to trace()). */
-export function runOptionsOf(options: RunOptions): RunOptions {
+/** Just the TracedRunOptions of a larger options object (what is passed on to trace()). */
+export function tracedRunOptionsOf(options: TracedRunOptions): TracedRunOptions {
   const { cwd, env, signal, thread, grace, interrupts, inherit } = options;
   return Object.fromEntries(
     Object.entries({ cwd, env, signal, thread, grace, interrupts, inherit }).filter(
       ([, v]) => v !== undefined,
     ),
-  ) as RunOptions;
+  ) as TracedRunOptions;
 }
 
 /**
@@ -38,8 +38,8 @@ export function runOptionsOf(options: RunOptions): RunOptions {
 export function workloadOf(
   profile: LoadedProfile,
   command: readonly ByteString[] | undefined,
-  run: RunOptions,
-): { command: readonly ByteString[]; run: RunOptions } {
+  run: TracedRunOptions,
+): { command: readonly ByteString[]; run: TracedRunOptions } {
   if (command && command.length > 0) return { command, run };
   if (profile.command && profile.command.length > 0) {
     const cwd = run.cwd ?? profile.cwd;
@@ -73,7 +73,7 @@ export function summarize(profile: LoadedProfile): ProfileSummary {
 export async function runWouldBlock(
   profile: LoadedProfile,
   argv: readonly ByteString[],
-  run: RunOptions,
+  run: TracedRunOptions,
 ): Promise<{ result: TraceResult; violations: Violation[] }> {
   const result = await trace({
     ...run,
