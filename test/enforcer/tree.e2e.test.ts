@@ -27,8 +27,9 @@ describe('a kill anywhere in the tree is a violation', needs('python3', 'ptrace'
     // Recorded with harmless children: the parents' syscalls, not the socket their children make later.
     pythonProfile = (await recordAndGenerate(dir, [PYTHON, '-c', spawnChild('pass')])).outputs.docker!;
     const shDir = scratch('tree-sh');
-    shProfile = (await recordAndGenerate(shDir, ['sh', '-c', `${PYTHON} -c 'import socket'; echo parent done`])).outputs
-      .docker!;
+    shProfile = (
+      await recordAndGenerate(shDir, ['sh', '-c', `${PYTHON} -c 'import socket'; echo parent done`])
+    ).outputs.docker!;
   });
 
   it.each([
