@@ -1,6 +1,6 @@
 // `profile record [-o FILE] [--quiet] [--append] [--no-pin] [--grace S] [--] <command> [args…]`
 import type { Command } from 'commander';
-import { exitCodeOf } from '../../src/tracer/index.js';
+import { exitCodeOf, releaseHungUpTerminal } from '../../src/tracer/index.js';
 import { record } from '../../src/tracer/record.js';
 import { statusLine, summaryText, terminalIsCanonical } from '../../src/tracer/summary.js';
 import { action } from '../run.js';
@@ -74,6 +74,7 @@ export function registerRecord(program: Command): void {
                   }
                 : {}),
             });
+            releaseHungUpTerminal(); // after a hangup, the summary has nowhere to go
             if (shown) process.stderr.write('\r\x1b[K');
             if (!flags.quiet) process.stderr.write(summaryText(result.written, result.output));
             return exitCodeOf(result.outcome, result.interruptedBy);

@@ -1,7 +1,7 @@
 // What `enforce` and `check` share at the CLI edge: the library call with this process's stop
 // signals, inheritance and the workload's argv bytes (interrupt.ts), the trace on this (main)
 // thread, the report on stderr and `--json` on stdout. The library decides the exit code.
-import type { Inheritance, Interrupts } from '../../src/tracer/index.js';
+import { type Inheritance, type Interrupts, releaseHungUpTerminal } from '../../src/tracer/index.js';
 import { fromThisProcess, withInterrupt } from './interrupt.js';
 import { jsonLine } from './json.js';
 
@@ -31,6 +31,7 @@ export function runTraced<R extends { readonly exitCode: number }>(cmd: TracedCo
       thread: 'main',
       ...(cmd.grace === undefined ? {} : { grace: cmd.grace }),
     });
+    releaseHungUpTerminal(); // after a hangup, the report has nowhere to go
     process.stderr.write(cmd.report(result));
     if (cmd.json) process.stdout.write(jsonLine(result));
     return result.exitCode;

@@ -32,6 +32,7 @@ export { type Inheritance, inheritedByThisProcess, STDIO_ONLY } from './inherit.
 export { catchInterrupts, type Interrupts, type StopSignal, signalExitCode } from './interrupts.js';
 export { argvBytes, envEntries, ownCwd } from './own-bytes.js';
 export type { CountScope, EndedProcess, FilterEvent, ScopeOptions, TraceOutcome } from './protocol.js';
+export { releaseHungUpTerminal } from './terminal.js';
 export { prepareTrace } from './warm.js';
 
 /** The grace period's default, in seconds (TraceOptions.grace). */

@@ -134,6 +134,7 @@ export const tcgetattr = libc.func('int tcgetattr(int fd, void *termios)') as (
   fd: number,
   termios: Uint32Array,
 ) => number;
+export const dup2 = libc.func('int dup2(int oldfd, int newfd)') as (oldfd: number, newfd: number) => number;
 export const kill = libc.func('int kill(int pid, int sig)') as (pid: number, sig: number) => number;
 
 /** errno of the last failed call on this thread. */

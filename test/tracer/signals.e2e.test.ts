@@ -99,6 +99,27 @@ describe(
       expect(rec.syscalls.x86_64?.fsync).toBeDefined();
     });
 
+    it('a terminal that hangs up (SIGHUP, then EIO on every write): the recording is written, exit 129', async () => {
+      const output = out();
+      const r = await execa('python3', [
+        fixture('hangup.py'),
+        'ready',
+        CLI,
+        'record',
+        '-o',
+        output,
+        '--',
+        'sh',
+        '-c',
+        'echo ready; exec sleep 60',
+      ]);
+      // Node 20 aborts at exit when it cannot reset a hung-up terminal (134); we must not.
+      expect(JSON.parse(r.stdout)).toEqual({ ready: true, code: 129, signal: null });
+      const rec = readRecording(output);
+      expect(rec.runs[0]?.exit).toEqual({ status: 'signaled', signal: 'SIGHUP', number: 1 });
+      expect(rec.runs[0]?.interruptedBy).toBe('SIGHUP');
+    });
+
     it('a second signal kills what is left: exit 130, and the run is marked interrupted', async () => {
       const output = out();
       const r = await signalWhenReady(
