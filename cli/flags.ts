@@ -114,3 +114,13 @@ export function parseCaps(text: string): string[] {
   }
   return out;
 }
+
+/** A number of seconds ≥ 0 (fractions allowed), e.g. for `--grace`. */
+export function parseSeconds(text: string, flag: string): number {
+  const t = text.trim();
+  const n = Number(t);
+  if (t === '' || !Number.isFinite(n) || n < 0) {
+    throw new ProfilerError('USAGE', `Expected \`${flag}\` to be a number of seconds ≥ 0, got \`${text}\``);
+  }
+  return n;
+}

@@ -43,9 +43,22 @@ export { mergeRecordings } from './recording/merge.js';
 export * from './recording/schema.js';
 export { type ShowJson, showJson } from './recording/show.js';
 export {
+  argvBytes,
+  type ByteString,
+  catchInterrupts,
+  DEFAULT_GRACE_SECONDS,
+  type EndedProcess,
+  envEntries,
   exitCodeOf,
   type FilterEvent,
+  type Inheritance,
+  type Interrupts,
+  inheritedByThisProcess,
+  ownCwd,
   prepareTrace,
+  STDIO_ONLY,
+  type StopSignal,
+  signalExitCode,
   type TraceOptions,
   type TraceOutcome,
   type TraceResult,

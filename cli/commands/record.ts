@@ -1,16 +1,17 @@
-// `profile record [-o FILE] [--quiet] [--append] [--no-pin] [--] <command> [args…]`
+// `profile record [-o FILE] [--quiet] [--append] [--no-pin] [--grace S] [--] <command> [args…]`
 import type { Command } from 'commander';
-import { exitCodeOf } from '../../src/tracer/index.js';
+import { exitCodeOf, releaseHungUpTerminal } from '../../src/tracer/index.js';
 import { record } from '../../src/tracer/record.js';
 import { statusLine, summaryText, terminalIsCanonical } from '../../src/tracer/summary.js';
 import { action } from '../run.js';
-import { withInterrupt } from './interrupt.js';
+import { fromThisProcess, graceOption, withInterrupt, workloadArgv } from './interrupt.js';
 
 interface RecordFlags {
   output: string;
   quiet?: boolean;
   append?: boolean;
   pin: boolean;
+  grace?: number;
 }
 
 /** `docker|podman run …`, `runc|crun …`: recorded through the container machinery (src/container). */
@@ -30,7 +31,7 @@ async function recordContainerCommand(argv: string[], flags: RecordFlags): Promi
 }
 
 export function registerRecord(program: Command): void {
-  program
+  const command = program
     .command('record')
     .description('run a command under the tracer and record every syscall it and its children make')
     .option('-o, --output <file>', 'where to write the recording', 'recording.json')
@@ -39,7 +40,8 @@ export function registerRecord(program: Command): void {
     .option(
       '--no-pin',
       'do not pin tracer and workload to one CPU (pinning is dropped anyway on a second thread)',
-    )
+    );
+  graceOption(command)
     .argument('<command...>', 'the workload and its arguments (everything from here on is passed through)')
     .passThroughOptions()
     .action(
@@ -48,14 +50,16 @@ export function registerRecord(program: Command): void {
         if (viaContainer !== undefined) return viaContainer;
         const live = !flags.quiet && process.stderr.isTTY === true;
         let shown = false;
-        return withInterrupt(async ({ signal, interruptedExitCode }) => {
+        return fromThisProcess(async ({ interrupts, inherit }) => {
           try {
             const result = await record({
-              argv,
+              argv: workloadArgv(argv),
               output: flags.output,
               append: flags.append === true,
               pin: flags.pin,
-              signal,
+              interrupts,
+              inherit,
+              ...(flags.grace === undefined ? {} : { grace: flags.grace }),
               ...(live
                 ? {
                     onProgress: (p) => {
@@ -70,10 +74,10 @@ export function registerRecord(program: Command): void {
                   }
                 : {}),
             });
+            releaseHungUpTerminal(); // after a hangup, the summary has nowhere to go
             if (shown) process.stderr.write('\r\x1b[K');
             if (!flags.quiet) process.stderr.write(summaryText(result.written, result.output));
-            if (result.outcome.status === 'interrupted') return interruptedExitCode();
-            return exitCodeOf(result.outcome);
+            return exitCodeOf(result.outcome, result.interruptedBy);
           } finally {
             if (shown) process.stderr.write('\r\x1b[K');
           }

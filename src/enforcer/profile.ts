@@ -14,6 +14,7 @@ import { isPermissive } from '../generator/policy/types.js';
 import { mergeRecordings } from '../recording/merge.js';
 import type { Recording } from '../recording/schema.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import type { ByteString } from '../util/bytes.js';
 
 export type ProfileKind = 'recording' | 'docker' | 'oci' | 'bpf';
 
@@ -25,9 +26,19 @@ export interface LoadedProfile {
   readonly recording?: Recording;
   /** For a raw filter: the program itself, which enforce, complain and check run as it is. */
   readonly program?: ValidatedProgram;
-  /** The command and cwd the profile was made from, if it says. */
-  readonly command?: readonly string[];
-  readonly cwd?: string;
+  /** The command and cwd the profile was made from, if it says (a recording's exact bytes). */
+  readonly command?: readonly ByteString[];
+  readonly cwd?: ByteString;
+}
+
+/** A recorded run's command and cwd: the exact bytes when the run kept them (not UTF-8), else the text. */
+function storedWorkload(run: Recording['runs'][number] | undefined): Pick<LoadedProfile, 'command' | 'cwd'> {
+  if (!run) return {};
+  const bytes = (b64: string) => Buffer.from(b64, 'base64');
+  return {
+    command: run.commandBytes?.length === run.command.length ? run.commandBytes.map(bytes) : run.command,
+    cwd: run.cwdBytes === undefined ? run.cwd : bytes(run.cwdBytes),
+  };
 }
 
 function fail(message: string): never {
@@ -60,8 +71,7 @@ export function readProfile(path: string, options: Partial<GenerateOptions> = {}
           kind: 'recording',
           policy: policyFromRecordings([input.recording], opts),
           recording: input.recording,
-          command: input.recording.runs[0]?.command,
-          cwd: input.recording.runs[0]?.cwd,
+          ...storedWorkload(input.recording.runs[0]),
         }
       : input.kind === 'bpf'
         ? { path, kind: 'bpf', policy: input.policy, program: input.program }

@@ -3,8 +3,8 @@
 import { readSync, writeSync } from 'node:fs';
 import { errnoText } from '../arch/errno.js';
 import { ProfilerError } from '../errors.js';
-import { F_SETFD, O_CLOEXEC, PTRACE_SEIZE, TRACE_OPTIONS } from './constants.js';
-import { encodeJob, JOB_KEEP_PRIVILEGES } from './job.js';
+import { F_GETFD, O_CLOEXEC, PTRACE_SEIZE, TRACE_OPTIONS } from './constants.js';
+import { type ByteString, encodeJob, JOB_KEEP_PRIVILEGES } from './job.js';
 import {
   close,
   errno,
@@ -32,27 +32,49 @@ function makePipe(flags: number): [number, number] {
   return [fds[0]!, fds[1]!];
 }
 
+/**
+ * Socket activation (sd_listen_fds(3)): a service manager that handed us listening sockets set
+ * LISTEN_PID to our pid, and the workload accepts them only if it names its own. The launcher's pid
+ * is the workload's (it execs in place).
+ */
+function listenPidFor(env: readonly ByteString[], pid: number): readonly ByteString[] {
+  const ours = `LISTEN_PID=${process.pid}`;
+  return env.map((e) => (e === ours ? `LISTEN_PID=${pid}` : e));
+}
+
+/** The two lowest fd numbers from 3 up that the workload does not keep: the launcher's job and status. */
+function protocolFds(keep: readonly number[]): [number, number] {
+  const free: number[] = [];
+  for (let fd = 3; free.length < 2; fd++) if (!keep.includes(fd)) free.push(fd);
+  return [free[0]!, free[1]!];
+}
+
 /** Spawns the launcher, seizes it and sends it the job. Throws ProfilerError when ptrace is refused. */
 export function launch(input: WorkerInput, beforeSeize: (pid: number) => void): Launched {
+  // Only fds open here can be passed on: posix_spawn fails as a whole on a dup2 of a closed one.
+  const keepFds = input.keepFds.filter((fd) => fcntlInt(fd, F_GETFD, 0) >= 0);
+  const [jobFd, statusFd] = protocolFds(keepFds);
   const [jobRead, jobWrite] = makePipe(O_CLOEXEC);
   const [statusRead, statusWrite] = makePipe(O_CLOEXEC);
-  // Node marks 0-2 close-on-exec at start-up (DESIGN fact 3); posix_spawn would close them.
-  for (const fd of [0, 1, 2]) fcntlInt(fd, F_SETFD, 0);
   const fa = new Uint8Array(256);
   posixSpawnFileActionsInit(fa);
-  posixSpawnFileActionsAddDup2(fa, jobRead, 3);
-  posixSpawnFileActionsAddDup2(fa, statusWrite, 4);
+  // dup2 onto itself clears close-on-exec in the child only (glibc ≥ 2.29): Node marked every
+  // inherited fd close-on-exec at start-up (0–15 and on to the first gap, DESIGN fact 3).
+  for (const fd of keepFds) posixSpawnFileActionsAddDup2(fa, fd, fd);
+  posixSpawnFileActionsAddDup2(fa, jobRead, jobFd);
+  posixSpawnFileActionsAddDup2(fa, statusWrite, statusFd);
   const env = Object.entries(process.env)
     .filter(([k, v]) => v !== undefined && !k.startsWith('NODE_OPTIONS'))
     .map(([k, v]) => `${k}=${v}`);
   const pidBuf = new Int32Array(1);
+  const fdArgs = [String(jobFd), String(statusFd)];
   let launcherPath = input.nativeLauncherPath;
   // The native launcher starts in about a millisecond; a Node launcher needs ≈140 ms (node + koffi).
   // If the native one cannot be spawned (e.g. a noexec mount), fall back to the Node one.
   let rc =
     launcherPath === undefined
       ? -1
-      : posixSpawn(pidBuf, launcherPath, fa, null, [launcherPath, null], [...env, null]);
+      : posixSpawn(pidBuf, launcherPath, fa, null, [launcherPath, ...fdArgs, null], [...env, null]);
   if (rc !== 0) {
     launcherPath = input.launcherPath;
     rc = posixSpawn(
@@ -60,7 +82,7 @@ export function launch(input: WorkerInput, beforeSeize: (pid: number) => void): 
       input.nodePath,
       fa,
       null,
-      [input.nodePath, '--no-warnings', input.launcherPath, null],
+      [input.nodePath, '--no-warnings', input.launcherPath, ...fdArgs, null],
       [...env, null],
     );
   }
@@ -95,7 +117,12 @@ export function launch(input: WorkerInput, beforeSeize: (pid: number) => void): 
     close(statusRead);
     throw ptraceRefused(err);
   }
-  const bytes = encodeJob({ ...input, flags: input.noNewPrivileges ? 0 : JOB_KEEP_PRIVILEGES });
+  const bytes = encodeJob({
+    ...input,
+    env: listenPidFor(input.env, pid),
+    keepFds,
+    flags: input.noNewPrivileges ? 0 : JOB_KEEP_PRIVILEGES,
+  });
   let off = 0;
   while (off < bytes.length) off += writeSync(jobWrite, bytes, off, bytes.length - off);
   close(jobWrite);
@@ -116,51 +143,4 @@ function ptraceRefused(err: number): ProfilerError {
     );
   }
   return new ProfilerError('UNAVAILABLE', `ptrace failed: ${errnoText(err)}`);
-}
-
-/** What the launcher reported before dying (nothing when it exec'd). */
-export function readLauncherStatus(fd: number): { stage: string; errno: number } | undefined {
-  const buf = Buffer.alloc(4096);
-  let text = '';
-  try {
-    for (;;) {
-      const n = readSync(fd, buf, 0, buf.length, null);
-      if (n <= 0) break;
-      text += buf.toString('utf8', 0, n);
-    }
-  } catch {}
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text) as { stage: string; errno: number };
-  } catch {
-    return undefined;
-  }
-}
-
-/** Turns a launcher failure into the error the user sees. */
-export function launcherError(
-  status: { stage: string; errno: number } | undefined,
-  input: WorkerInput,
-): ProfilerError {
-  const cmd = input.argv[0] ?? input.path;
-  if (status === undefined) {
-    return new ProfilerError('INTERNAL', `the launcher for ${cmd} died before starting it`);
-  }
-  const name = errnoText(status.errno);
-  switch (status.stage) {
-    case 'execve':
-      if (status.errno === 2 /* ENOENT */) return new ProfilerError('NOT_FOUND', `${cmd}: command not found`);
-      return new ProfilerError('NOT_EXECUTABLE', `${cmd}: cannot execute (${name})`);
-    case 'seccomp':
-      return new ProfilerError(
-        status.errno === 22 ? 'UNAVAILABLE' : 'BAD_INPUT',
-        status.errno === 22
-          ? `the kernel refused the seccomp filter (EINVAL): no seccomp filter support, or an invalid filter`
-          : `cannot install the seccomp filter: ${name}`,
-      );
-    case 'chdir':
-      return new ProfilerError('NO_INPUT', `cannot change to directory ${input.cwd}: ${name}`);
-    default:
-      return new ProfilerError('UNAVAILABLE', `launcher failed at ${status.stage}: ${name}`);
-  }
 }

@@ -26,6 +26,8 @@ export const CAPABILITIES = [
   'docker',
   'podman',
   'systemd-analyze',
+  'systemd-socket-activate',
+  'make',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -177,6 +179,8 @@ function probeTools(): Record<Capability, Probe> {
       docker: tool('dockerd', ['--version'], 'dockerd'),
       podman: tool('podman', ['--version']),
       'systemd-analyze': tool('systemd-analyze', ['--version']),
+      'systemd-socket-activate': tool('systemd-socket-activate', ['--version']),
+      make: tool('make', ['--version']),
     };
     return report;
   } finally {
