@@ -1,11 +1,12 @@
 // A lossy lift of a raw filter back to the Policy IR (raw BPF as an input format).
-import { type Arch, syscallName } from '../../arch/index.js';
+import { type Arch, syscallName, unnamedNumbersAbove } from '../../arch/index.js';
 import { permissiveness, returnValue } from '../../arch/seccomp.js';
 import type { Instruction } from '../bpf/types.js';
 import {
   type Action,
   actionFromValue,
   type Condition,
+  type NumberRange,
   type Policy,
   type Rule,
   sameAction,
@@ -178,6 +179,7 @@ export function policyFromProgram(p: readonly Instruction[], arches: readonly Ar
   const summary = summarizeProgram(p, arches);
   const defaultAction: Action = summary.defaultAction ?? { kind: 'kill-process' };
   const rules: Partial<Record<Arch, Rule[]>> = {};
+  const ranges: Partial<Record<Arch, NumberRange[]>> = {};
   const kept: Arch[] = [];
   const approximated: string[] = [];
   // An ABI on which every call is killed is one the policy does not list (unlisted ABIs are killed).
@@ -229,11 +231,15 @@ export function policyFromProgram(p: readonly Instruction[], arches: readonly Ar
       }
     }
     rules[arch] = list;
+    const beyond = summary.above[arch];
+    if (beyond && !sameAction(beyond, defaultAction))
+      ranges[arch] = unnamedNumbersAbove(arch).map(([lo, hi]) => ({ lo, hi, action: beyond }));
   }
   return {
     defaultAction,
     arches: kept,
     rules,
+    ...(Object.keys(ranges).length ? { ranges } : {}),
     provenance: {
       tool: 'seccomp-profiler (lifted from BPF)',
       sources: [],

@@ -1,16 +1,42 @@
 // What a raw filter does per named syscall: for lint and diff of filters from anywhere.
-import { type Arch, syscallTable } from '../../arch/index.js';
+import {
+  type Arch,
+  AUDIT_ARCH,
+  archOf,
+  highestSyscallNumber,
+  syscallName,
+  syscallTable,
+} from '../../arch/index.js';
 import { decodeReturn } from '../../arch/seccomp.js';
-import { ABS, classOf, type Instruction, JA, JMP, LD, opOf, RET, RET_A, W, writesA } from '../bpf/types.js';
+import {
+  ABS,
+  classOf,
+  type Instruction,
+  JA,
+  JMP,
+  jumpConstants,
+  LD,
+  opOf,
+  RET,
+  RET_A,
+  W,
+  writesA,
+} from '../bpf/types.js';
 import type { Action } from '../policy/types.js';
 import { ARCH_OFFSET } from './data.js';
 import { explore, knownWords, outcomeOf } from './explore.js';
 
-/** Numbers no table names, to find the action for unnamed syscalls. */
-function unnamedNumbers(arch: Arch): number[] {
-  const nrs = Object.values(syscallTable(arch));
-  const max = Math.max(...nrs);
-  return [max + 1, max + 100];
+/**
+ * Numbers the table does not name, to find the default action: holes below the highest named number
+ * (every ABI has some). Numbers above it may get their own action (ENOSYS for syscalls newer than the
+ * table), so they are probed apart.
+ */
+function unnamedNumbers(arch: Arch): { holes: number[]; above: number[] } {
+  const top = highestSyscallNumber(arch);
+  const holes: number[] = [];
+  for (let nr = top; nr >= top - 4096 && holes.length < 3; nr--)
+    if (nr >= 0 && syscallName(arch, nr) === undefined) holes.push(nr);
+  return { holes, above: [top + 1, top + 100] };
 }
 
 /** Does every path test the arch before it can return anything but a kill? */
@@ -42,7 +68,24 @@ function checksArchFirst(p: readonly Instruction[]): boolean {
   return walk(0, false, false);
 }
 
-/** Per arch and named syscall number, the action `p` takes (or 'conditional' when args decide). */
+/**
+ * Numbers without a name that `p` compares nr with (and the number below each, where a range test
+ * begins): where a filter gives such a number its own outcome, e.g. a syscall recorded by number.
+ */
+function unnamedConstants(p: readonly Instruction[], arch: Arch): number[] {
+  const out = new Set<number>();
+  for (const k of jumpConstants(p))
+    for (const nr of [k | 0, (k - 1) | 0])
+      if (nr >= 0 && archOf(AUDIT_ARCH[arch], nr) === arch && syscallName(arch, nr) === undefined)
+        out.add(nr);
+  return [...out].sort((a, b) => a - b);
+}
+
+/**
+ * Per arch, the action `p` takes (or 'conditional' when args decide) for each named syscall number,
+ * and for the numbers without a name it treats apart from the default and from the numbers above
+ * the table.
+ */
 export function summarizeProgram(
   p: readonly Instruction[],
   arches: readonly Arch[],
@@ -50,16 +93,29 @@ export function summarizeProgram(
   arches: Partial<Record<Arch, Map<number, Action | 'conditional'>>>;
   checksArch: boolean;
   defaultAction?: Action;
+  /** Per arch, what the numbers above the syscall table get, where they all get one action. */
+  above: Partial<Record<Arch, Action>>;
 } {
   const out: Partial<Record<Arch, Map<number, Action | 'conditional'>>> = {};
   const defaults: Action[] = [];
+  const above: Partial<Record<Arch, Action>> = {};
+  const probe = (arch: Arch, nr: number) => outcomeOf(explore(p, knownWords(arch, nr)));
   for (const arch of arches) {
     const map = new Map<number, Action | 'conditional'>();
     const nrs = [...new Set(Object.values(syscallTable(arch)))].sort((a, b) => a - b);
-    for (const nr of nrs) map.set(nr, outcomeOf(explore(p, knownWords(arch, nr))));
+    for (const nr of nrs) map.set(nr, probe(arch, nr));
     out[arch] = map;
-    for (const nr of unnamedNumbers(arch)) {
-      const o = outcomeOf(explore(p, knownWords(arch, nr)));
+    const unnamed = unnamedNumbers(arch);
+    const beyond = unnamed.above.map((nr) => probe(arch, nr));
+    const [first] = beyond;
+    if (
+      first !== undefined &&
+      first !== 'conditional' &&
+      beyond.every((o) => JSON.stringify(o) === JSON.stringify(first))
+    )
+      above[arch] = first;
+    for (const nr of unnamed.holes.length ? unnamed.holes : unnamed.above) {
+      const o = probe(arch, nr);
       if (o !== 'conditional') defaults.push(o);
     }
   }
@@ -71,6 +127,14 @@ export function summarizeProgram(
     else counts.set(key, { action: a, n: 1 });
   }
   const best = [...counts.values()].sort((a, b) => b.n - a.n)[0];
-  const result = { arches: out, checksArch: checksArchFirst(p) };
+  for (const arch of arches) {
+    const top = highestSyscallNumber(arch);
+    for (const nr of unnamedConstants(p, arch)) {
+      const o = probe(arch, nr);
+      const fallback = nr > top ? (above[arch] ?? best?.action) : best?.action;
+      if (JSON.stringify(o) !== JSON.stringify(fallback)) out[arch]!.set(nr, o);
+    }
+  }
+  const result = { arches: out, checksArch: checksArchFirst(p), above };
   return best ? { ...result, defaultAction: best.action } : result;
 }
