@@ -12,13 +12,22 @@ import { parseDockerProfile } from '../../../src/generator/input/docker.js';
 import type { SyscallInput } from '../../../src/generator/policy/evaluate.js';
 import { DEFAULT_GENERATE_OPTIONS } from '../../../src/generator/policy/options.js';
 import type { Action, Condition, Op, Policy, Rule } from '../../../src/generator/policy/types.js';
-import { MOBY_DEFAULT } from '../../support/fixtures.js';
+import { MOBY_DEFAULT, PODMAN_DEFAULT } from '../../support/fixtures.js';
 
 /** Docker's default profile through C's parser, for the default options (x86_64, i386, x32). */
 export function mobyPolicy(): Policy {
   return parseDockerProfile(
     readFileSync(MOBY_DEFAULT, 'utf8'),
     'moby-default.json',
+    DEFAULT_GENERATE_OPTIONS,
+  );
+}
+
+/** podman's default profile (containers/common) the same way: x86_64, i386, x32, default ENOSYS. */
+export function podmanPolicy(): Policy {
+  return parseDockerProfile(
+    readFileSync(PODMAN_DEFAULT, 'utf8'),
+    'podman-default.json',
     DEFAULT_GENERATE_OPTIONS,
   );
 }
