@@ -32,6 +32,8 @@ export interface LoadedProfile {
   /** The command and cwd the profile was made from, if it says. */
   readonly command?: readonly string[];
   readonly cwd?: string;
+  /** What a Docker/OCI profile said that its policy does not keep (names skipped per ABI). */
+  readonly notes?: readonly string[];
 }
 
 function fail(message: string): never {
@@ -75,6 +77,7 @@ export function readProfile(path: string, options: Partial<GenerateOptions> = {}
             policy: input.policy,
             command: input.meta?.command,
             cwd: input.meta?.cwd,
+            notes: input.notes ?? [],
           };
   return loaded;
 }

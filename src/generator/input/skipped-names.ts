@@ -21,7 +21,7 @@ export class SkippedNames {
     return [...this.byName].filter(([, arches]) => arches.has(arch)).map(([name]) => name);
   }
 
-  /** One line per set of ABIs, in `order`, names sorted: "skipped on x86_64, x32 …: _llseek chown32". */
+  /** One line per set of ABIs, in `order`, names sorted: "no syscall on x86_64, x32, so skipped there: _llseek …". */
   notes(order: readonly Arch[]): string[] {
     const groups = new Map<string, string[]>();
     for (const [name, arches] of this.byName) {
@@ -30,9 +30,6 @@ export class SkippedNames {
     }
     return [...groups]
       .sort(([a], [b]) => b.length - a.length || (a < b ? -1 : 1))
-      .map(
-        ([abis, names]) =>
-          `skipped on ${abis}, where these are no syscall (as runc does): ${names.sort().join(' ')}`,
-      );
+      .map(([abis, names]) => `no syscall on ${abis}, so skipped there: ${names.sort().join(' ')}`);
   }
 }
