@@ -4,7 +4,7 @@
 import { type Arch, highestSyscallNumber, syscallName } from '../../arch/index.js';
 import { ProfilerError } from '../../errors.js';
 import { formatAction } from '../policy/describe-options.js';
-import { type Policy, sameAction } from '../policy/types.js';
+import { isPermissive, type Policy, sameAction } from '../policy/types.js';
 
 /** Formats that carry syscall numbers, and so the rules a by-name format refuses. */
 export const NUMBER_FORMATS = 'bpf, bpf-c, disasm or libseccomp';
@@ -15,8 +15,8 @@ function hex(nr: number): string {
 
 /**
  * Throws ProfilerError('BAD_INPUT', exit 65) when `policy` has a rule for a number its ABI's table
- * does not name (recorded by number) whose action differs from the default: `format` names
- * syscalls, so it would give that number the default action.
+ * does not name (recorded by number) whose action differs from the default, or a range of numbers
+ * it allows: `format` names syscalls, so it would give those numbers the default action.
  */
 export function assertEveryRuleNamed(policy: Policy, format: string): void {
   const unnamed: string[] = [];
@@ -27,6 +27,9 @@ export function assertEveryRuleNamed(policy: Policy, format: string): void {
       const entry = `${arch} ${hex(rule.nr)} (${formatAction(rule.action)})`;
       if (!unnamed.includes(entry)) unnamed.push(entry);
     }
+    for (const range of policy.ranges?.[arch] ?? [])
+      if (isPermissive(range.action))
+        unnamed.push(`${arch} ${hex(range.lo)}–${hex(range.hi)} (${formatAction(range.action)})`);
   }
   if (!unnamed.length) return;
   throw new ProfilerError(
@@ -38,7 +41,9 @@ export function assertEveryRuleNamed(policy: Policy, format: string): void {
 }
 
 function describeRanges(policy: Policy, arch: Arch): string | undefined {
-  const ranges = (policy.ranges?.[arch] ?? []).filter((r) => !sameAction(r.action, policy.defaultAction));
+  const ranges = (policy.ranges?.[arch] ?? []).filter(
+    (r) => !sameAction(r.action, policy.defaultAction) && !isPermissive(r.action),
+  );
   if (!ranges.length) return undefined;
   const actions = [...new Set(ranges.map((r) => formatAction(r.action)))].join(', ');
   return `${arch} > ${hex(highestSyscallNumber(arch))} (${actions})`;

@@ -1,5 +1,5 @@
 // A lossy lift of a raw filter back to the Policy IR (raw BPF as an input format).
-import { type Arch, syscallName, unnamedNumbersAbove } from '../../arch/index.js';
+import { type Arch, syscallName } from '../../arch/index.js';
 import { permissiveness, returnValue } from '../../arch/seccomp.js';
 import type { Instruction } from '../bpf/types.js';
 import {
@@ -231,9 +231,13 @@ export function policyFromProgram(p: readonly Instruction[], arches: readonly Ar
       }
     }
     rules[arch] = list;
-    const beyond = summary.above[arch];
-    if (beyond && !sameAction(beyond, defaultAction))
-      ranges[arch] = unnamedNumbersAbove(arch).map(([lo, hi]) => ({ lo, hi, action: beyond }));
+    const runs: NumberRange[] = [];
+    for (const run of summary.ranges[arch] ?? []) {
+      // A run of numbers whose arguments decide is rare (no compiler we know makes one): left out.
+      if (run.outcome === 'conditional') approximated.push(`${arch}:${run.lo}-${run.hi}`);
+      else runs.push({ lo: run.lo, hi: run.hi, action: run.outcome });
+    }
+    if (runs.length) ranges[arch] = runs;
   }
   return {
     defaultAction,

@@ -1,11 +1,13 @@
-// What a raw filter does per named syscall: for lint and diff of filters from anywhere.
+// What a raw filter does per syscall number: for lint and diff of filters from anywhere, and the lift.
 import {
+  ABI_INFO,
   type Arch,
   AUDIT_ARCH,
   archOf,
   highestSyscallNumber,
   syscallName,
   syscallTable,
+  X32_SYSCALL_BIT,
 } from '../../arch/index.js';
 import { decodeReturn } from '../../arch/seccomp.js';
 import {
@@ -27,16 +29,16 @@ import { ARCH_OFFSET } from './data.js';
 import { explore, knownWords, outcomeOf } from './explore.js';
 
 /**
- * Numbers the table does not name, to find the default action: holes below the highest named number
- * (every ABI has some). Numbers above it may get their own action (ENOSYS for syscalls newer than the
- * table), so they are probed apart.
+ * Numbers the table does not name below its highest, to find the default action by majority (every
+ * ABI has some: 11 on i386, 87 on x86_64). Numbers above the highest may get their own action (ENOSYS for syscalls newer than the
+ * table), so they do not vote; a table without holes falls back on them.
  */
-function unnamedNumbers(arch: Arch): { holes: number[]; above: number[] } {
+function holesOf(arch: Arch): number[] {
   const top = highestSyscallNumber(arch);
   const holes: number[] = [];
-  for (let nr = top; nr >= top - 4096 && holes.length < 3; nr--)
-    if (nr >= 0 && syscallName(arch, nr) === undefined) holes.push(nr);
-  return { holes, above: [top + 1, top + 100] };
+  for (let nr = ABI_INFO[arch].nrBase; nr <= top; nr++)
+    if (syscallName(arch, nr) === undefined) holes.push(nr);
+  return holes.length ? holes : [top + 1, top + 100];
 }
 
 /** Does every path test the arch before it can return anything but a kill? */
@@ -68,23 +70,50 @@ function checksArchFirst(p: readonly Instruction[]): boolean {
   return walk(0, false, false);
 }
 
-/**
- * Numbers without a name that `p` compares nr with (and the number below each, where a range test
- * begins): where a filter gives such a number its own outcome, e.g. a syscall recorded by number.
- */
-function unnamedConstants(p: readonly Instruction[], arch: Arch): number[] {
-  const out = new Set<number>();
-  for (const k of jumpConstants(p))
-    for (const nr of [k | 0, (k - 1) | 0])
-      if (nr >= 0 && archOf(AUDIT_ARCH[arch], nr) === arch && syscallName(arch, nr) === undefined)
-        out.add(nr);
-  return [...out].sort((a, b) => a - b);
+/** The numbers seccomp_data.nr carries for `arch`: x86_64's stop where x32's begin. */
+function regionOf(arch: Arch): [lo: number, hi: number] {
+  if (arch === 'x32') return [X32_SYSCALL_BIT, 0x7fffffff];
+  return [0, arch === 'x86_64' ? X32_SYSCALL_BIT - 1 : 0x7fffffff];
 }
 
 /**
- * Per arch, the action `p` takes (or 'conditional' when args decide) for each named syscall number,
- * and for the numbers without a name it treats apart from the default and from the numbers above
- * the table.
+ * The intervals of `arch`'s numbers between the constants `p` compares with, each with a number
+ * without a name in it: a filter that tests nr with JEQ/JGE/JGT only (ours, libseccomp's) treats
+ * every number of one interval alike, so one probe tells what the unnamed numbers of it get.
+ */
+function unnamedIntervals(
+  p: readonly Instruction[],
+  arch: Arch,
+): { lo: number; hi: number; probe: number }[] {
+  const [lo, hi] = regionOf(arch);
+  const cuts = new Set<number>([lo]);
+  for (const k of jumpConstants(p))
+    for (const c of [k, k + 1]) if (c > lo && c <= hi && archOf(AUDIT_ARCH[arch], c) === arch) cuts.add(c);
+  const starts = [...cuts].sort((x, y) => x - y);
+  const out: { lo: number; hi: number; probe: number }[] = [];
+  starts.forEach((from, i) => {
+    const to = (starts[i + 1] ?? hi + 1) - 1;
+    for (let nr = from; nr <= to && nr <= from + 4096; nr++) {
+      if (syscallName(arch, nr) === undefined) {
+        out.push({ lo: from, hi: to, probe: nr });
+        return;
+      }
+    }
+  });
+  return out;
+}
+
+/** What a run of unnamed numbers gets, where it differs from the default action. */
+export interface UnnamedRange {
+  readonly lo: number;
+  readonly hi: number;
+  readonly outcome: Action | 'conditional';
+}
+
+/**
+ * Per arch, the action `p` takes (or 'conditional' when args decide) for each named syscall number
+ * and each single unnamed number it treats apart from the default (a syscall allowed by number);
+ * runs of unnamed numbers treated apart (ENOSYS above the table) in `ranges`.
  */
 export function summarizeProgram(
   p: readonly Instruction[],
@@ -93,28 +122,17 @@ export function summarizeProgram(
   arches: Partial<Record<Arch, Map<number, Action | 'conditional'>>>;
   checksArch: boolean;
   defaultAction?: Action;
-  /** Per arch, what the numbers above the syscall table get, where they all get one action. */
-  above: Partial<Record<Arch, Action>>;
+  ranges: Partial<Record<Arch, UnnamedRange[]>>;
 } {
   const out: Partial<Record<Arch, Map<number, Action | 'conditional'>>> = {};
   const defaults: Action[] = [];
-  const above: Partial<Record<Arch, Action>> = {};
   const probe = (arch: Arch, nr: number) => outcomeOf(explore(p, knownWords(arch, nr)));
   for (const arch of arches) {
     const map = new Map<number, Action | 'conditional'>();
     const nrs = [...new Set(Object.values(syscallTable(arch)))].sort((a, b) => a - b);
     for (const nr of nrs) map.set(nr, probe(arch, nr));
     out[arch] = map;
-    const unnamed = unnamedNumbers(arch);
-    const beyond = unnamed.above.map((nr) => probe(arch, nr));
-    const [first] = beyond;
-    if (
-      first !== undefined &&
-      first !== 'conditional' &&
-      beyond.every((o) => JSON.stringify(o) === JSON.stringify(first))
-    )
-      above[arch] = first;
-    for (const nr of unnamed.holes.length ? unnamed.holes : unnamed.above) {
+    for (const nr of holesOf(arch)) {
       const o = probe(arch, nr);
       if (o !== 'conditional') defaults.push(o);
     }
@@ -127,14 +145,19 @@ export function summarizeProgram(
     else counts.set(key, { action: a, n: 1 });
   }
   const best = [...counts.values()].sort((a, b) => b.n - a.n)[0];
+  const ranges: Partial<Record<Arch, UnnamedRange[]>> = {};
+  const same = (x: Action | 'conditional' | undefined, y: Action | undefined) =>
+    JSON.stringify(x) === JSON.stringify(y);
   for (const arch of arches) {
-    const top = highestSyscallNumber(arch);
-    for (const nr of unnamedConstants(p, arch)) {
-      const o = probe(arch, nr);
-      const fallback = nr > top ? (above[arch] ?? best?.action) : best?.action;
-      if (JSON.stringify(o) !== JSON.stringify(fallback)) out[arch]!.set(nr, o);
+    const list: UnnamedRange[] = [];
+    for (const interval of unnamedIntervals(p, arch)) {
+      const outcome = probe(arch, interval.probe);
+      if (same(outcome, best?.action)) continue;
+      if (interval.lo === interval.hi) out[arch]!.set(interval.lo, outcome);
+      else list.push({ lo: interval.lo, hi: interval.hi, outcome });
     }
+    if (list.length) ranges[arch] = list;
   }
-  const result = { arches: out, checksArch: checksArchFirst(p), above };
+  const result = { arches: out, checksArch: checksArchFirst(p), ranges };
   return best ? { ...result, defaultAction: best.action } : result;
 }

@@ -43,7 +43,7 @@ import { seccompData } from '../../../src/generator/seccomp/data.js';
 import { needs } from '../../support/host.js';
 import { compileWithLibseccomp, skippedNumbers, unknownToLibseccomp } from '../../support/libseccomp.js';
 import { ARCHES, compare, U32 } from './differential.js';
-import { ACTIONS, conditionArb, INTERESTING, mobyPolicy, poolOf } from './policies.js';
+import { ACTIONS, conditionArb, INTERESTING, mobyPolicy, namedPoolOf } from './policies.js';
 
 describe('differential against libseccomp', needs('libseccomp'), () => {
   const moby = mobyPolicy();
@@ -174,7 +174,7 @@ function syscallRulesArb(arch: Arch, def: Action): fc.Arbitrary<Rule[]> {
     return c.valueTwo === undefined ? { ...c, value } : { ...c, value, valueTwo: c.valueTwo & value };
   });
   const distinct = fc.uniqueArray(cond, { minLength: 1, maxLength: 3, selector: (c) => c.arg });
-  const pool = poolOf(arch).filter((nr) => !(arch === 'i386' && I386_MULTIPLEXED.has(nr)));
+  const pool = namedPoolOf(arch).filter((nr) => !(arch === 'i386' && I386_MULTIPLEXED.has(nr)));
   const others = ACTIONS.filter((a) => JSON.stringify(a) !== JSON.stringify(def));
   return fc
     .uniqueArray(
