@@ -26,6 +26,7 @@ export const CAPABILITIES = [
   'docker',
   'podman',
   'systemd-analyze',
+  'linux-6.10',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -177,6 +178,12 @@ function probeTools(): Record<Capability, Probe> {
       docker: tool('dockerd', ['--version'], 'dockerd'),
       podman: tool('podman', ['--version']),
       'systemd-analyze': tool('systemd-analyze', ['--version']),
+      'linux-6.10': viaProbe(
+        probe,
+        'new-syscalls',
+        'cachestat, fchmodat2, futex_wake, lsm_get_self_attr and mseal exist (Linux ≥ 6.10)',
+        (e) => `a syscall of Linux 6.5–6.10 is missing (${e.replace(/^exit \d+: /, '')})`,
+      ),
     };
     return report;
   } finally {
