@@ -30,8 +30,9 @@ import { explore, knownWords, outcomeOf } from './explore.js';
 
 /**
  * Numbers the table does not name below its highest, to find the default action by majority (every
- * ABI has some: 11 on i386, 87 on x86_64). Numbers above the highest may get their own action (ENOSYS for syscalls newer than the
- * table), so they do not vote; a table without holes falls back on them.
+ * ABI has some: 11 on i386, 87 on x86_64). Numbers above the highest may get their own action
+ * (ENOSYS for syscalls newer than the table), so they do not vote; a table without holes falls back
+ * on them.
  */
 function holesOf(arch: Arch): number[] {
   const top = highestSyscallNumber(arch);
