@@ -111,6 +111,18 @@ describe('syscalls newer than the recorded kernel', () => {
     expect(off.syscalls.some((s: { errnoRet?: number }) => s.errnoRet === 38)).toBe(false);
     expect(off['x-seccomp-profiler'].options.enosysNewer).toBe('false');
   });
+
+  it('a raw filter with the range converts to a format of names only with --lossy', async () => {
+    const bpf = join(dir, 'on-6.1.bpf');
+    expect((await run(['generate', rec, '--format', 'bpf', '-o', bpf])).exitCode).toBe(0);
+    const refused = await run(['generate', bpf, '--format', 'docker', '--libseccomp', 'none']);
+    expect(refused.exitCode).toBe(EXIT.badInput);
+    expect(refused.stderr).toMatch(
+      /x86_64 syscall_472: the filter ERRNO\(38\) ENOSYS, KILL_PROCESS in the output/,
+    );
+    const lossy = await run(['generate', bpf, '--format', 'docker', '--lossy', '--libseccomp', 'none']);
+    expect(lossy.exitCode, lossy.stderr).toBe(0);
+  });
 });
 
 describe('names an older libseccomp would skip', () => {
