@@ -1,6 +1,12 @@
 // The library API: everything the CLI does is callable from here.
 export * from './arch/index.js';
 export {
+  type Consumer,
+  consumerOfSystemLibrary,
+  consumerOfVersion,
+  installedRuntimes,
+} from './consumers/consumers.js';
+export {
   type ContainerEnforceOptions,
   type ContainerEnforceResult,
   enforceContainer,
@@ -22,13 +28,17 @@ export {
   FORMATS,
   type Format,
   type GenerateRequest,
+  type GenerateResult,
   generate,
+  type LibseccompTarget,
   loadInput,
   loadPolicy,
   parseDockerProfile,
   parseOciSeccomp,
   policyFromRecordings,
 } from './generator/index.js';
+export { type ConsumerFinding, consumerFindings } from './generator/policy/consumer-check.js';
+export { type RecordedCall, recordedCalls, refusedCalls } from './generator/policy/coverage.js';
 export { conditionHolds, evaluatePolicy } from './generator/policy/evaluate.js';
 export * from './generator/policy/options.js';
 export * from './generator/policy/types.js';

@@ -28,6 +28,7 @@ export const CAPABILITIES = [
   'systemd-analyze',
   'systemd-socket-activate',
   'make',
+  'linux-6.10',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -181,6 +182,12 @@ function probeTools(): Record<Capability, Probe> {
       'systemd-analyze': tool('systemd-analyze', ['--version']),
       'systemd-socket-activate': tool('systemd-socket-activate', ['--version']),
       make: tool('make', ['--version']),
+      'linux-6.10': viaProbe(
+        probe,
+        'new-syscalls',
+        'cachestat, fchmodat2, futex_wake, lsm_get_self_attr and mseal exist (Linux ≥ 6.10)',
+        (e) => `a syscall of Linux 6.5–6.10 is missing (${e.replace(/^exit \d+: /, '')})`,
+      ),
     };
     return report;
   } finally {
