@@ -8,8 +8,9 @@ cd "$(dirname "$0")"
 # libseccomp-dev: compiles the `libseccomp` output. bubblewrap, runc: real consumers of our bpf/oci output.
 # docker.io (dockerd, containerd), podman, conmon, crun: the container engines the container tests start
 # themselves (test/container; dockerd on a private socket, stopped afterwards).
-# python3, git, tar, coreutils: real workloads in the end-to-end tests.
-PACKAGES=(strace gcc libc6-dev libseccomp-dev libseccomp2 bubblewrap runc crun podman conmon docker.io containerd python3 git tar coreutils systemd bsdutils)
+# python3, git, tar, coreutils, make: real workloads in the end-to-end tests (make: its jobserver fds
+# pass through the profiler). systemd: systemd-analyze and systemd-socket-activate.
+PACKAGES=(strace gcc libc6-dev libseccomp-dev libseccomp2 bubblewrap runc crun podman conmon docker.io containerd python3 git tar coreutils systemd bsdutils make)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

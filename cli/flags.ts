@@ -1,9 +1,10 @@
 // Parsers for generate's command-line spellings: each turns one flag's text into a typed option, or
 // throws a USAGE error shaped like "Expected `--flag` to be one of …, got `…`".
 import { errnoNames, errnoNumber } from '../src/arch/errno.js';
-import { ARCHES, type Arch, isArch } from '../src/arch/index.js';
+import { ARCHES, type Arch, isArch, parseLibseccompVersion } from '../src/arch/index.js';
 import { ProfilerError } from '../src/errors.js';
 import { ALL_CAPS, normalizeCap } from '../src/generator/policy/capabilities.js';
+import type { LibseccompTarget } from '../src/generator/policy/consumer-check.js';
 import { isKnownSyscall, suggestion } from '../src/generator/policy/names.js';
 import type { ArgsMode, Runtime } from '../src/generator/policy/options.js';
 import type { Action } from '../src/generator/policy/types.js';
@@ -113,4 +114,23 @@ export function parseCaps(text: string): string[] {
     if (!out.includes(cap)) out.push(cap);
   }
   return out;
+}
+
+/** A number of seconds ≥ 0 (fractions allowed), e.g. for `--grace`. */
+export function parseSeconds(text: string, flag: string): number {
+  const t = text.trim();
+  const n = Number(t);
+  if (t === '' || !Number.isFinite(n) || n < 0) {
+    throw new ProfilerError('USAGE', `Expected \`${flag}\` to be a number of seconds ≥ 0, got \`${text}\``);
+  }
+  return n;
+}
+
+/** `--libseccomp`: a version (X.Y or X.Y.Z), `auto` (detect runc, crun, the system library) or `none`. */
+export function parseLibseccompTarget(text: string): LibseccompTarget {
+  const t = text.trim().toLowerCase();
+  if (t === 'auto' || t === 'none') return t;
+  const version = parseLibseccompVersion(t.replace(/^v/, ''));
+  if (version) return version;
+  throw expected('--libseccomp', ['a version like 2.5.4', 'auto', 'none'], text);
 }

@@ -41,7 +41,7 @@ function recordsInKernel(argv: readonly string[]): boolean {
     if (arg === '--' || !arg.startsWith('-')) return false;
     if (arg.startsWith('--backend=')) return arg !== '--backend=ptrace';
     if (arg === '--backend') return argv[i + 1] !== 'ptrace';
-    if (arg === '-o' || arg === '--output') i++;
+    if (arg === '-o' || arg === '--output' || arg === '--grace') i++;
   }
   return false;
 }

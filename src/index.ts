@@ -1,6 +1,12 @@
 // The library API: everything the CLI does is callable from here.
 export * from './arch/index.js';
 export {
+  type Consumer,
+  consumerOfSystemLibrary,
+  consumerOfVersion,
+  installedRuntimes,
+} from './consumers/consumers.js';
+export {
   type ContainerEnforceOptions,
   type ContainerEnforceResult,
   enforceContainer,
@@ -22,13 +28,17 @@ export {
   FORMATS,
   type Format,
   type GenerateRequest,
+  type GenerateResult,
   generate,
+  type LibseccompTarget,
   loadInput,
   loadPolicy,
   parseDockerProfile,
   parseOciSeccomp,
   policyFromRecordings,
 } from './generator/index.js';
+export { type ConsumerFinding, consumerFindings } from './generator/policy/consumer-check.js';
+export { type RecordedCall, recordedCalls, refusedCalls } from './generator/policy/coverage.js';
 export { conditionHolds, evaluatePolicy } from './generator/policy/evaluate.js';
 export * from './generator/policy/options.js';
 export * from './generator/policy/types.js';
@@ -43,9 +53,22 @@ export { mergeRecordings } from './recording/merge.js';
 export * from './recording/schema.js';
 export { type ShowJson, showJson } from './recording/show.js';
 export {
+  argvBytes,
+  type ByteString,
+  catchInterrupts,
+  DEFAULT_GRACE_SECONDS,
+  type EndedProcess,
+  envEntries,
   exitCodeOf,
   type FilterEvent,
+  type Inheritance,
+  type Interrupts,
+  inheritedByThisProcess,
+  ownCwd,
   prepareTrace,
+  STDIO_ONLY,
+  type StopSignal,
+  signalExitCode,
   type TraceOptions,
   type TraceOutcome,
   type TraceResult,

@@ -10,6 +10,7 @@ import {
   parseCaps,
   parseDefaultAction,
   parseErrnoOverrides,
+  parseLibseccompTarget,
   parseRuntime,
 } from '../flags.js';
 import { action } from '../run.js';
@@ -29,6 +30,8 @@ interface GenerateFlags {
   caps?: string;
   kernel?: string;
   lossy?: boolean;
+  enosysNewer: boolean;
+  libseccomp: string;
 }
 
 const DEFAULT_RECORDING = 'recording.json';
@@ -81,6 +84,15 @@ export function registerGenerate(program: Command): void {
       '--lossy',
       'convert a raw BPF filter even where the output cannot decide exactly as it does (the output says what was approximated)',
     )
+    .option(
+      '--no-enosys-newer',
+      'give syscalls newer than the recorded kernel the default action instead of ENOSYS (which lets libc fall back)',
+    )
+    .option(
+      '--libseccomp <version>',
+      "check names against this libseccomp (e.g. 2.5.4), 'auto' (runc/crun installed here, or the system library) or 'none'",
+      'auto',
+    )
     .action(
       action(async (inputs: string[], flags: GenerateFlags) => {
         const format = parseFormat(flags.format);
@@ -99,7 +111,8 @@ export function registerGenerate(program: Command): void {
             'USAGE',
             `refusing to write the binary ${format} filter to a terminal; use -o FILE or redirect stdout`,
           );
-        const { content } = await generate({
+        const libseccomp = parseLibseccompTarget(flags.libseccomp);
+        const { content, warnings, notes } = await generate({
           inputs,
           format,
           ...(flags.output ? { output: flags.output } : {}),
@@ -116,7 +129,11 @@ export function registerGenerate(program: Command): void {
           ...(flags.caps !== undefined ? { caps: parseCaps(flags.caps) } : {}),
           ...(flags.kernel ? { kernel: flags.kernel } : {}),
           ...(flags.lossy ? { lossy: true } : {}),
+          enosysNewer: flags.enosysNewer,
+          libseccomp,
         });
+        for (const w of warnings) process.stderr.write(`profile: warning: ${w}\n`);
+        for (const n of notes) process.stderr.write(`profile: note: ${n}\n`);
         if (!flags.output) process.stdout.write(typeof content === 'string' ? content : Buffer.from(content));
         return undefined;
       }),

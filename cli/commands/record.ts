@@ -1,17 +1,18 @@
-// `profile record [-o FILE] [--quiet] [--append] [--no-pin] [--] <command> [args…]`
+// `profile record [-o FILE] [--quiet] [--append] [--no-pin] [--grace S] [--backend B] [--] <command> [args…]`
 import { type Command, Option } from 'commander';
 import { ProfilerError } from '../../src/errors.js';
-import { exitCodeOf } from '../../src/tracer/index.js';
+import { exitCodeOf, releaseHungUpTerminal } from '../../src/tracer/index.js';
 import { BACKENDS, type Backend, record } from '../../src/tracer/record.js';
 import { statusLine, summaryText, terminalIsCanonical } from '../../src/tracer/summary.js';
 import { action } from '../run.js';
-import { withInterrupt } from './interrupt.js';
+import { fromThisProcess, graceOption, withInterrupt, workloadArgv } from './interrupt.js';
 
 interface RecordFlags {
   output: string;
   quiet?: boolean;
   append?: boolean;
   pin: boolean;
+  grace?: number;
   backend: Backend;
 }
 
@@ -43,7 +44,7 @@ async function recordContainerCommand(argv: string[], flags: RecordFlags): Promi
 }
 
 export function registerRecord(program: Command): void {
-  program
+  const command = program
     .command('record')
     .description('run a command under the tracer and record every syscall it and its children make')
     .option('-o, --output <file>', 'where to write the recording', 'recording.json')
@@ -57,7 +58,8 @@ export function registerRecord(program: Command): void {
       new Option('--backend <name>', 'ptrace (rootless), ebpf (root: in-kernel, near native speed) or auto')
         .choices(BACKENDS)
         .default('ptrace'),
-    )
+    );
+  graceOption(command)
     .argument('<command...>', 'the workload and its arguments (everything from here on is passed through)')
     .passThroughOptions()
     .action(
@@ -66,15 +68,17 @@ export function registerRecord(program: Command): void {
         if (viaContainer !== undefined) return viaContainer;
         const live = !flags.quiet && process.stderr.isTTY === true;
         let shown = false;
-        return withInterrupt(async ({ signal, interruptedExitCode }) => {
+        return fromThisProcess(async ({ interrupts, inherit }) => {
           try {
             const result = await record({
-              argv,
+              argv: workloadArgv(argv),
               output: flags.output,
               append: flags.append === true,
               pin: flags.pin,
               backend: flags.backend,
-              signal,
+              interrupts,
+              inherit,
+              ...(flags.grace === undefined ? {} : { grace: flags.grace }),
               ...(live
                 ? {
                     onProgress: (p) => {
@@ -89,6 +93,7 @@ export function registerRecord(program: Command): void {
                   }
                 : {}),
             });
+            releaseHungUpTerminal(); // after a hangup, the summary has nowhere to go
             if (shown) process.stderr.write('\r\x1b[K');
             if (flags.backend === 'auto') {
               process.stderr.write(
@@ -98,8 +103,7 @@ export function registerRecord(program: Command): void {
               );
             }
             if (!flags.quiet) process.stderr.write(summaryText(result.written, result.output));
-            if (result.outcome.status === 'interrupted') return interruptedExitCode();
-            return exitCodeOf(result.outcome);
+            return exitCodeOf(result.outcome, result.interruptedBy);
           } finally {
             if (shown) process.stderr.write('\r\x1b[K');
           }

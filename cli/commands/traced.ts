@@ -1,32 +1,40 @@
-// What `enforce` and `check` share at the CLI edge: the library call with SIGINT/SIGTERM turned into
-// an AbortSignal, the trace on this (main) thread, the report on stderr, `--json` on stdout, and
-// the exit code of an interrupted run.
-import type { TraceOutcome } from '../../src/tracer/index.js';
-import { withInterrupt } from './interrupt.js';
+// What `enforce` and `check` share at the CLI edge: the library call with this process's stop
+// signals, inheritance and the workload's argv bytes (interrupt.ts), the trace on this (main)
+// thread, the report on stderr and `--json` on stdout. The library decides the exit code.
+import { type Inheritance, type Interrupts, releaseHungUpTerminal } from '../../src/tracer/index.js';
+import { fromThisProcess, withInterrupt } from './interrupt.js';
 import { jsonLine } from './json.js';
 
 /** How one traced command runs and reports. */
-export interface TracedCommand<R extends { readonly outcome: TraceOutcome; readonly exitCode: number }> {
+export interface TracedCommand<R extends { readonly exitCode: number }> {
   /** The library call. This process starts no other children, so it traces on the main thread. */
-  run(common: { readonly signal: AbortSignal; readonly thread: 'main' }): Promise<R>;
+  run(common: {
+    readonly interrupts: Interrupts;
+    readonly inherit: Inheritance;
+    readonly thread: 'main';
+    readonly grace?: number;
+  }): Promise<R>;
   /** The human report, written to stderr. */
   report(result: R): string;
   /** With --json, the result also goes to stdout as one line. */
   readonly json: boolean;
-  /** True when an interrupted run still has a verdict of its own (check's drift); default false. */
-  readonly verdictWhenInterrupted?: (result: R) => boolean;
+  /** `--grace`, when given. */
+  readonly grace: number | undefined;
 }
 
 /** Runs `cmd` and returns the process exit code. */
-export function runTraced<R extends { readonly outcome: TraceOutcome; readonly exitCode: number }>(
-  cmd: TracedCommand<R>,
-): Promise<number> {
-  return withInterrupt(async ({ signal, interruptedExitCode }) => {
-    const result = await cmd.run({ signal, thread: 'main' });
+export function runTraced<R extends { readonly exitCode: number }>(cmd: TracedCommand<R>): Promise<number> {
+  return fromThisProcess(async ({ interrupts, inherit }) => {
+    const result = await cmd.run({
+      interrupts,
+      inherit,
+      thread: 'main',
+      ...(cmd.grace === undefined ? {} : { grace: cmd.grace }),
+    });
+    releaseHungUpTerminal(); // after a hangup, the report has nowhere to go
     process.stderr.write(cmd.report(result));
     if (cmd.json) process.stdout.write(jsonLine(result));
-    const interrupted = result.outcome.status === 'interrupted' && !cmd.verdictWhenInterrupted?.(result);
-    return interrupted ? interruptedExitCode() : result.exitCode;
+    return result.exitCode;
   });
 }
 

@@ -53,4 +53,5 @@ export {
   syscallNames,
   syscallNumber,
   syscallTable,
+  unnamedNumbersAbove,
 } from './table.js';

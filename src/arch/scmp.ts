@@ -20,3 +20,12 @@ export const FOREIGN_SCMP_ARCHES: readonly string[] = ABIS.filter((abi) => !isAr
 export function archOfScmp(name: string): Arch | undefined {
   return ARCHES.find((a) => SCMP_ARCH[a] === name);
 }
+
+/**
+ * The value of SCMP_ARCH_<abi> in libseccomp's API (seccomp_arch_add, …_resolve_name_arch): the
+ * audit arch, except for x32, whose token is EM_X86_64 | __AUDIT_ARCH_LE (its filters still see
+ * AUDIT_ARCH_X86_64 with X32_SYSCALL_BIT in nr).
+ */
+export function scmpArchToken(arch: Arch): number {
+  return arch === 'x32' ? (ABI_INFO.x32.auditArch & ~0x80000000) >>> 0 : ABI_INFO[arch].auditArch;
+}

@@ -1,7 +1,7 @@
 // Syscall names and numbers on one ABI, from the generated table (./tables/syscalls.ts, libseccomp's
 // syscalls.csv). Numbers are what a filter sees in seccomp_data.nr: x32's carry X32_SYSCALL_BIT,
 // mips' their 4000/5000/6000 base.
-import { ABI_INFO, type Abi, type AbiInfo } from './abis.js';
+import { ABI_INFO, ABIS, type Abi, type AbiInfo } from './abis.js';
 import { COLUMNS, ROWS } from './tables/syscalls.js';
 
 interface Lookup {
@@ -77,4 +77,34 @@ export function syscallTable(abi: Abi): Readonly<Record<string, number>> {
  */
 export function highestSyscallNumber(abi: Abi): number {
   return lookup(abi).highest;
+}
+
+/** The largest non-negative syscall number of `abi`: below the next ABI sharing its audit arch (x32 after x86_64). */
+function topNumber(abi: Abi): number {
+  const { auditArch, nrBase } = ABI_INFO[abi];
+  let top = 0x7fffffff;
+  for (const other of ABIS) {
+    const o = ABI_INFO[other];
+    if (o.auditArch === auditArch && o.nrBase > nrBase) top = Math.min(top, o.nrBase - 1);
+  }
+  return top;
+}
+
+/**
+ * The numbers above highestSyscallNumber(abi) that the table does not name, as inclusive ranges up
+ * to the ABI's largest number: syscalls newer than the table. x32's own block and ARM's private
+ * calls, which lie above the highest, are named and so left out.
+ */
+export function unnamedNumbersAbove(abi: Abi): readonly (readonly [lo: number, hi: number])[] {
+  const { byNumber, highest } = lookup(abi);
+  const named = [...byNumber.keys()].filter((nr) => nr > highest).sort((a, b) => a - b);
+  const out: [number, number][] = [];
+  let next = highest + 1;
+  for (const nr of named) {
+    if (nr > next) out.push([next, nr - 1]);
+    next = nr + 1;
+  }
+  const top = topNumber(abi);
+  if (next <= top) out.push([next, top]);
+  return out;
 }

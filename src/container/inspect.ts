@@ -2,6 +2,7 @@
 // decompiled, and whether it decides exactly as a given profile (did the engine apply my profile?).
 import { reachableArches } from '../arch/index.js';
 import { permissiveness, returnValue } from '../arch/seccomp.js';
+import { installedRuntimes } from '../consumers/consumers.js';
 import { describeAction } from '../enforcer/describe.js';
 import { type BehaviourChange, behaviourDiff } from '../enforcer/diff.js';
 import { readProfile } from '../enforcer/profile.js';
@@ -98,7 +99,10 @@ export function inspectProcess(
   const theirs = profile.program
     ? programDecider(profile.program)
     : runtime === 'runc'
-      ? runcApplies(profile.policy)
+      ? runcApplies(
+          profile.policy,
+          installedRuntimes().consumers.find((c) => c.name.startsWith('runc'))?.knows,
+        )
       : policyDecider(profile.policy);
   const ours: Decider =
     programs.length > 0

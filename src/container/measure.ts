@@ -98,7 +98,14 @@ async function measureOnce(
       ? [...runtime, 'run', '--bundle', bundle, id]
       : ['/bin/sh', '-c', `${rt} create --bundle ${quote(bundle)} ${id} && exec ${rt} start ${id}`];
   try {
-    const result = await trace({ argv, pin: false, noNewPrivileges: false, scopes: { marker: MARKER } });
+    const result = await trace({
+      argv,
+      pin: false,
+      noNewPrivileges: false,
+      scopes: { marker: MARKER },
+      // `create` and `start` return while the container runs: wait for it to end.
+      grace: Number.POSITIVE_INFINITY,
+    });
     if (result.outcome.status !== 'exited' || result.outcome.code !== 0) {
       throw new ProfilerError(
         'UNAVAILABLE',

@@ -88,6 +88,8 @@ async function recordRuntime(run: RuntimeRun, signal?: AbortSignal) {
     pin: false,
     noNewPrivileges: false,
     scopes: {},
+    // `runc create` returns while the container lives on: wait for it.
+    grace: Number.POSITIVE_INFINITY,
     ...(signal ? { signal } : {}),
   });
   const identity = runtimeIdentity(runtime);

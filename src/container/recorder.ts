@@ -74,6 +74,8 @@ export async function recorderMain(sessionDir: string, args: readonly string[]):
       scopes: spec.marker === undefined ? {} : { marker: spec.marker },
       ...(spec.mode === 'record' ? {} : { filter: allowAllFilter() }),
       onRootExit: (code) => report(`exit ${code}\n`),
+      // `runc create` returns while the container lives on: wait for it, as the engine does.
+      grace: Number.POSITIVE_INFINITY,
     });
     report(`exit ${exitCodeOf(result.outcome)}\n`);
     const out: RecorderResult = {

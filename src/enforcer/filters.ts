@@ -6,6 +6,7 @@ import {
   type Action,
   actionFromValue,
   actionValue,
+  isPermissive,
   type Policy,
   type Rule,
 } from '../generator/policy/types.js';
@@ -20,8 +21,8 @@ function blocks(action: Action): boolean {
 }
 
 /**
- * The profile with every blocking outcome turned into SECCOMP_RET_TRACE: the default action,
- * kill/trap rules, and the ABIs the profile leaves out (so an int 0x80 call is reported, not fatal).
+ * The profile with every blocking outcome turned into SECCOMP_RET_TRACE: the default action (unless
+ * it lets calls run), kill/trap rules, and the ABIs the profile leaves out (so an int 0x80 call is reported, not fatal).
  * Allowed syscalls stay allowed in-kernel and cost nothing; errno rules stay as written.
  */
 export function tracingPolicy(policy: Policy): Policy {
@@ -31,7 +32,9 @@ export function tracingPolicy(policy: Policy): Policy {
   for (const arch of arches) {
     rules[arch] = (policy.rules[arch] ?? []).map((r) => (blocks(r.action) ? { ...r, action: TRACE } : r));
   }
-  return { ...policy, defaultAction: TRACE, arches, rules };
+  // A default that lets calls run (an allow-all or log profile) blocks nothing: it stays.
+  const defaultAction = isPermissive(policy.defaultAction) ? policy.defaultAction : TRACE;
+  return { ...policy, defaultAction, arches, rules };
 }
 
 /**
@@ -40,7 +43,8 @@ export function tracingPolicy(policy: Policy): Policy {
  */
 export function tracingFilter(profile: LoadedProfile): ValidatedProgram {
   if (!profile.program) return compilePolicy(tracingPolicy(profile.policy));
-  const defaultValue = actionValue(profile.policy.defaultAction);
+  const def = profile.policy.defaultAction;
+  const defaultValue = isPermissive(def) ? undefined : actionValue(def);
   const trace = actionValue(TRACE);
   return mapReturns(profile.program, (v) => {
     const action = actionFromValue(v);

@@ -7,5 +7,5 @@ export { diff, lint, type ProfileSource } from './inspect.js';
 export { DANGEROUS_SYSCALLS, formatFindings, type LintCheck, type LintFinding, lintPolicy } from './lint.js';
 export { type LoadedProfile, loadProfile, readProfile, widenPolicy } from './profile.js';
 export { formatCheck, formatEnforce } from './report.js';
-export type { ProfileSummary } from './run.js';
+export type { ProfileSummary, TracedRunOptions } from './run.js';
 export type { Violation, ViolationKind } from './violations.js';

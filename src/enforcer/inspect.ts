@@ -4,6 +4,7 @@ import { reachableArches } from '../arch/index.js';
 import { decodeProgram } from '../generator/bpf/encode.js';
 import { runFilter } from '../generator/bpf/interpreter.js';
 import { jumpConstants } from '../generator/bpf/types.js';
+import { checkConsumers, type LibseccompTarget } from '../generator/policy/consumer-check.js';
 import type { SyscallInput } from '../generator/policy/evaluate.js';
 import type { GenerateOptions } from '../generator/policy/options.js';
 import type { Policy } from '../generator/policy/types.js';
@@ -43,14 +44,32 @@ export async function diff(
   return behaviourDiff(differences);
 }
 
-/** Dangerous allowances in a profile; raw BPF filters are also checked for a missing arch check. */
+/**
+ * Dangerous allowances in a profile; raw BPF filters are also checked for a missing arch check.
+ * A profile of names (Docker/OCI, a recording) is also checked against the libseccomp of the
+ * runtimes that will read it (`libseccomp`, default 'auto': runc and crun as installed here), and
+ * the names it lists that are no syscall on some of its ABIs are noted.
+ */
 export async function lint(
   source: ProfileSource,
-  options: { generate?: Partial<GenerateOptions> } = {},
+  options: { generate?: Partial<GenerateOptions>; libseccomp?: LibseccompTarget } = {},
 ): Promise<LintFinding[]> {
   if (typeof source !== 'string') return lintPolicy(source);
   const profile = readProfile(source, options.generate);
-  if (profile.kind !== 'bpf') return lintPolicy(profile.policy);
+  if (profile.kind !== 'bpf') {
+    const consumers = checkConsumers(profile.policy, 'runtimes', options.libseccomp ?? 'auto');
+    const note = (check: LintFinding['check'], message: string): LintFinding => ({
+      check,
+      severity: 'note',
+      message,
+    });
+    return [
+      ...lintPolicy(profile.policy),
+      ...consumers.warnings.map((message): LintFinding => ({ check: 'libseccomp-skips', message })),
+      ...consumers.notes.map((message) => note('libseccomp-skips', message)),
+      ...(profile.notes ?? []).map((message) => note('other-abi-name', message)),
+    ];
+  }
   const program = decodeProgram(new Uint8Array(readFileSync(source)));
   const { checksArch } = summarizeProgram(program, reachableArches());
   // The lifted Policy loses argument rules: ask the program itself, probing with its own constants.

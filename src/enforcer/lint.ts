@@ -18,11 +18,18 @@ export type LintCheck =
   | 'write-exec-memory'
   | 'foreign-abi'
   | 'no-arch-check'
-  | 'default-allows';
+  | 'default-allows'
+  | 'libseccomp-skips'
+  | 'other-abi-name';
 
-/** One problem: `message` is a single line naming what is allowed and why it matters. */
+/**
+ * One problem: `message` is a single line naming what is allowed and why it matters. A finding with
+ * `severity: 'note'` is a remark (a name skipped on ABIs that lack it, a rule an older libseccomp
+ * skips); it is printed but does not fail `lint --strict`.
+ */
 export interface LintFinding {
   readonly check: LintCheck;
+  readonly severity?: 'note';
   readonly arch?: Arch;
   readonly syscall?: string;
   readonly message: string;
@@ -31,13 +38,27 @@ export interface LintFinding {
 /** Syscalls a workload rarely needs and an attacker loves, with the reason printed. */
 export const DANGEROUS_SYSCALLS: Readonly<Record<string, string>> = {
   ptrace: 'reads and writes other processes (and defeats seccomp on kernels before 4.8)',
+  process_vm_readv: 'reads the memory of other processes',
   process_vm_writev: 'writes the memory of other processes',
+  pidfd_getfd: 'copies file descriptors out of other processes',
+  io_uring_setup:
+    'io_uring does its I/O in kernel workers that seccomp never sees, and is a rich source of kernel exploits',
+  io_uring_enter:
+    'io_uring does its I/O in kernel workers that seccomp never sees, and is a rich source of kernel exploits',
+  io_uring_register:
+    'io_uring does its I/O in kernel workers that seccomp never sees, and is a rich source of kernel exploits',
   bpf: 'loads eBPF programs into the kernel, a frequent privilege-escalation path',
   mount: 'changes the filesystem view, a classic container escape',
   umount2: 'changes the filesystem view, a classic container escape',
   pivot_root: 'changes the filesystem root, a container escape primitive',
   fsmount: 'creates mounts (new mount API), a classic container escape',
   move_mount: 'moves mounts (new mount API), a classic container escape',
+  open_tree: 'clones mount trees (new mount API), a step towards changing the filesystem view',
+  open_tree_attr: 'clones mount trees with new attributes (new mount API)',
+  fsopen: 'creates a filesystem context to mount (new mount API)',
+  fspick: 'reconfigures existing mounts (new mount API)',
+  fsconfig: 'configures a filesystem to mount (new mount API)',
+  mount_setattr: 'changes mount attributes, e.g. clears read-only or nosuid (new mount API)',
   open_by_handle_at: 'opens files by handle past path checks (the "shocker" container escape)',
   kexec_load: 'replaces the running kernel',
   kexec_file_load: 'replaces the running kernel',
@@ -52,6 +73,22 @@ export const DANGEROUS_SYSCALLS: Readonly<Record<string, string>> = {
   unshare: 'creates namespaces (user namespaces expose much more kernel attack surface)',
   setns: 'joins other namespaces',
 };
+
+/**
+ * What to do about clone3, where something applies: ENOSYS makes glibc fall back to clone, which
+ * helps only when clone is allowed and refuses namespace flags.
+ */
+function clone3Advice(
+  policy: Policy,
+  arch: Arch,
+  cloneTakesNamespaces: boolean,
+  options: LintOptions,
+): string {
+  if (cloneTakesNamespaces) return ' (as they do through clone here)';
+  if (!findAllowedArgs(policy, arch, 'clone', undefined, options))
+    return ' (clone is not allowed, so ENOSYS for clone3 would leave no way to start threads)';
+  return ' (generate with --errno clone3=ENOSYS: glibc then falls back to clone, whose flags the profile checks)';
+}
 
 /** CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET. */
 const CLONE_NEW_BITS = [0x20000n, 0x2000000n, 0x4000000n, 0x8000000n, 0x10000000n, 0x20000000n, 0x40000000n];
@@ -110,7 +147,7 @@ export function lintPolicy(policy: Policy, options: LintOptions = {}): LintFindi
         check: 'clone3-unfilterable',
         arch,
         syscall: 'clone3',
-        message: `${arch} clone3 allowed: its flags live in memory seccomp cannot read, so namespace flags pass (generate with --errno clone3=ENOSYS; glibc falls back to clone)`,
+        message: `${arch} clone3 allowed: its flags live in memory seccomp cannot read, so namespace flags pass${clone3Advice(policy, arch, cloneArgs !== undefined, options)}`,
       });
     }
     const wx: ArgConstraint = {
@@ -134,6 +171,14 @@ export function lintPolicy(policy: Policy, options: LintOptions = {}): LintFindi
 
 /** The findings as text, one line each. */
 export function formatFindings(findings: readonly LintFinding[], source: string): string {
-  if (findings.length === 0) return `${source}: no dangerous allowances found\n`;
-  return `${findings.map((f) => `${source}: ${f.check}: ${f.message}`).join('\n')}\n`;
+  const lines = findings.map(
+    (f) => `${source}: ${f.severity ? `${f.severity}: ` : ''}${f.check}: ${f.message}`,
+  );
+  if (!findings.some(isProblem)) lines.push(`${source}: no dangerous allowances found`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** True for findings that fail `lint --strict` (everything but notes). */
+export function isProblem(finding: LintFinding): boolean {
+  return finding.severity !== 'note';
 }

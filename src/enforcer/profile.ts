@@ -5,15 +5,20 @@ import { readFileSync, statSync } from 'node:fs';
 import { type Arch, nativeArch } from '../arch/index.js';
 import { ProfilerError } from '../errors.js';
 import { encodeProgram } from '../generator/bpf/encode.js';
+import { runFilter } from '../generator/bpf/interpreter.js';
 import type { ValidatedProgram } from '../generator/bpf/types.js';
 import { loadInput } from '../generator/input/load.js';
+import { refusedCalls } from '../generator/policy/coverage.js';
+import { evaluatePolicy } from '../generator/policy/evaluate.js';
 import { policyFromRecordings } from '../generator/policy/from-recordings.js';
 import { DEFAULT_GENERATE_OPTIONS, type GenerateOptions } from '../generator/policy/options.js';
 import type { Policy, Rule } from '../generator/policy/types.js';
-import { isPermissive } from '../generator/policy/types.js';
+import { actionFromValue, isPermissive } from '../generator/policy/types.js';
+import { seccompData } from '../generator/seccomp/data.js';
 import { mergeRecordings } from '../recording/merge.js';
 import type { Recording } from '../recording/schema.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import type { ByteString } from '../util/bytes.js';
 
 export type ProfileKind = 'recording' | 'docker' | 'oci' | 'bpf';
 
@@ -25,9 +30,21 @@ export interface LoadedProfile {
   readonly recording?: Recording;
   /** For a raw filter: the program itself, which enforce, complain and check run as it is. */
   readonly program?: ValidatedProgram;
-  /** The command and cwd the profile was made from, if it says. */
-  readonly command?: readonly string[];
-  readonly cwd?: string;
+  /** The command and cwd the profile was made from, if it says (a recording's exact bytes). */
+  readonly command?: readonly ByteString[];
+  readonly cwd?: ByteString;
+  /** What a Docker/OCI profile said that its policy does not keep (names skipped per ABI). */
+  readonly notes?: readonly string[];
+}
+
+/** A recorded run's command and cwd: the exact bytes when the run kept them (not UTF-8), else the text. */
+function storedWorkload(run: Recording['runs'][number] | undefined): Pick<LoadedProfile, 'command' | 'cwd'> {
+  if (!run) return {};
+  const bytes = (b64: string) => Buffer.from(b64, 'base64');
+  return {
+    command: run.commandBytes?.length === run.command.length ? run.commandBytes.map(bytes) : run.command,
+    cwd: run.cwdBytes === undefined ? run.cwd : bytes(run.cwdBytes),
+  };
 }
 
 function fail(message: string): never {
@@ -60,8 +77,7 @@ export function readProfile(path: string, options: Partial<GenerateOptions> = {}
           kind: 'recording',
           policy: policyFromRecordings([input.recording], opts),
           recording: input.recording,
-          command: input.recording.runs[0]?.command,
-          cwd: input.recording.runs[0]?.cwd,
+          ...storedWorkload(input.recording.runs[0]),
         }
       : input.kind === 'bpf'
         ? { path, kind: 'bpf', policy: input.policy, program: input.program }
@@ -71,6 +87,7 @@ export function readProfile(path: string, options: Partial<GenerateOptions> = {}
             policy: input.policy,
             command: input.meta?.command,
             cwd: input.meta?.cwd,
+            notes: input.notes ?? [],
           };
   return loaded;
 }
@@ -102,7 +119,8 @@ function sawAnything(rec: Recording): boolean {
 
 /**
  * Exactly what `seen` needs, as generate would write it (argument rules included), without the
- * baseline, runtime set or errno overrides that the profile being widened already decided on.
+ * baseline, runtime set, errno overrides or ENOSYS for newer syscalls that the profile being widened
+ * already decided on.
  */
 export function allowancesFor(seen: Recording, options: Partial<GenerateOptions> = {}): Policy {
   return policyFromRecordings([seen], {
@@ -112,12 +130,15 @@ export function allowancesFor(seen: Recording, options: Partial<GenerateOptions>
     runtime: 'none',
     errnoOverrides: new Map(),
     arches: undefined,
+    enosysNewer: false,
   });
 }
 
 /**
- * `policy` widened to also allow what `seen` recorded (argument rules as generate would write them):
- * new rules go after the existing ones of their syscall, so everything allowed before stays allowed.
+ * `policy` widened to also allow what `seen` recorded (argument rules as generate would write them).
+ * New rules go before the existing ones of their syscall: a call they match is allowed even where a
+ * rule that refused it came first, and any other call meets the old rules as before, so everything
+ * allowed before stays allowed.
  */
 export function widenPolicy(policy: Policy, seen: Recording, options: Partial<GenerateOptions> = {}): Policy {
   if (!sawAnything(seen)) return policy;
@@ -128,13 +149,26 @@ export function widenPolicy(policy: Policy, seen: Recording, options: Partial<Ge
     const added = (extra.rules[arch] ?? []).filter((r) => isPermissive(r.action));
     if (added.length === 0) continue;
     if (!arches.includes(arch)) arches.push(arch);
-    rules[arch] = [...(rules[arch] ?? []), ...added];
+    rules[arch] = [...added, ...(rules[arch] ?? [])];
   }
   return { ...policy, arches, rules };
 }
 
+/** Throws unless `decide` lets every call of `seen` run: a widening that changes nothing must not pass. */
+function assertAllows(
+  profile: LoadedProfile,
+  seen: Recording,
+  decide: Parameters<typeof refusedCalls>[1],
+): void {
+  const refused = refusedCalls([seen], decide);
+  if (refused.length)
+    fail(`cannot widen ${profile.path}: the widened profile would still refuse ${refused.join(', ')}`);
+}
+
 /**
- * Writes `profile` widened by `seen` to `out`, atomically, in the profile's own format.
+ * Writes `profile` widened by `seen` to `out`, atomically, in the profile's own format, after
+ * checking that the result allows every call `seen` holds (else ProfilerError, nothing written).
+ * A Docker/OCI profile cannot take a syscall number without a name: that fails too (exit 65).
  * The emitters load lazily: `check` on a clean run never needs them (start-up time counts there).
  */
 export async function writeWidenedProfile(
@@ -148,17 +182,34 @@ export async function writeWidenedProfile(
     writeFileAtomic(out, readFileSync(profile.path));
     return;
   }
+  const opts: GenerateOptions = { ...DEFAULT_GENERATE_OPTIONS, ...options };
   if (profile.kind === 'recording') {
     const merged = mergeRecordings(profile.recording ? [profile.recording, seen] : [seen]);
+    const policy = policyFromRecordings([merged], opts);
+    assertAllows(profile, seen, (input) => evaluatePolicy(policy, input));
     writeFileAtomic(out, `${JSON.stringify(merged, null, 2)}\n`);
     return;
   }
   if (profile.program) {
     const { widenProgram } = await import('../generator/seccomp/rewrite.js');
-    writeFileAtomic(out, encodeProgram(widenProgram(profile.program, allowancesFor(seen, options))));
+    const widened = widenProgram(profile.program, allowancesFor(seen, options));
+    assertAllows(
+      profile,
+      seen,
+      (input) => actionFromValue(runFilter(widened, seccompData(input))) ?? { kind: 'kill-process' },
+    );
+    writeFileAtomic(out, encodeProgram(widened));
     return;
   }
   const { emitPolicy } = await import('../generator/emit/index.js');
-  const content = emitPolicy(widenPolicy(profile.policy, seen, options), profile.kind);
+  const widened = widenPolicy(profile.policy, seen, options);
+  assertAllows(profile, seen, (input) => evaluatePolicy(widened, input));
+  let content: string | Uint8Array;
+  try {
+    content = emitPolicy(widened, profile.kind);
+  } catch (error) {
+    if (error instanceof ProfilerError) fail(`cannot widen ${profile.path}: ${error.message}`);
+    throw error;
+  }
   writeFileAtomic(out, content);
 }

@@ -29,6 +29,32 @@ function table(violations: readonly Violation[]): string[] {
   });
 }
 
+/** Kill and trap lines past this many are summed up in one line (--json has every one). */
+const MAX_EVENT_LINES = 20;
+
+function pids(procs: readonly { pid: number; executable: string }[]): string {
+  const shown = procs.slice(0, 10).map((p) => `${p.pid} ${p.executable}`);
+  return `${shown.join(', ')}${procs.length > shown.length ? `, … (${procs.length - shown.length} more)` : ''}`;
+}
+
+/** Lines about how the run ended that enforce and check share: a stop signal, processes left over. */
+function endLines(result: Pick<EnforceResult, 'interruptedBy' | 'ended' | 'outcome'>, who: string): string[] {
+  const lines: string[] = [];
+  if (result.interruptedBy) {
+    lines.push(
+      result.outcome.status === 'interrupted'
+        ? `${who}: ${result.interruptedBy}: the workload did not finish in time and was killed`
+        : `${who}: ${result.interruptedBy} was passed on to the workload, which then ended by itself`,
+    );
+  }
+  if (result.ended.length) {
+    lines.push(
+      `${who}: ended ${result.ended.length} process(es) still running after the main process: ${pids(result.ended)}`,
+    );
+  }
+  return lines;
+}
+
 /** The lines `profile enforce` prints on stderr after the workload ends. */
 export function formatEnforce(result: EnforceResult): string {
   const lines: string[] = [];
@@ -48,38 +74,61 @@ export function formatEnforce(result: EnforceResult): string {
     }
     return `${lines.join('\n')}\n`;
   }
-  for (const v of result.violations) {
-    if (v.kind === 'killed' || v.kind === 'trapped') {
-      lines.push(
-        `profile: ${v.kind === 'killed' ? 'killed' : 'trapped'} by ${result.profile.path}: ${v.syscall} (${v.arch} syscall ${v.nr}) in pid ${v.pid} ${executables(v)}`,
-        `profile:   ${describeCall(v)}`,
-      );
-    }
+  const events = result.violations.filter((v) => v.kind === 'killed' || v.kind === 'trapped');
+  for (const v of events.slice(0, MAX_EVENT_LINES)) {
+    lines.push(
+      `profile: ${v.kind === 'killed' ? 'killed' : 'trapped'} by ${result.profile.path}: ${v.syscall} (${v.arch} syscall ${v.nr}) in pid ${v.pid} ${executables(v)}`,
+      `profile:   ${describeCall(v)}`,
+    );
+  }
+  if (events.length > MAX_EVENT_LINES) {
+    lines.push(
+      `profile: … ${events.length - MAX_EVENT_LINES} more kill(s) and trap(s); --json lists every one`,
+    );
   }
   const refused = result.violations.filter((v) => v.kind === 'refused');
   if (refused.length) {
     lines.push(`profile: ${refused.length} syscall(s) refused with ${result.profile.defaultAction}:`);
     lines.push(...table(refused));
   }
-  if (result.outcome.status === 'killed-by-filter') {
+  lines.push(...endLines(result, 'profile'));
+  if (result.killed.length) {
+    const main = result.outcome.status === 'killed-by-filter';
+    const what = main
+      ? 'the workload'
+      : `${result.killed.length} process(es) of the workload (its main process ${describeExit(result)})`;
     lines.push(
-      `profile: exit ${result.exitCode}: the filter killed the workload (\`--complain\` lists every missing syscall in one run)`,
+      `profile: exit ${result.exitCode}: the filter killed ${what}: pid ${pids(result.killed)} (\`--complain\` lists every missing syscall in one run)`,
     );
   }
   return lines.length ? `${lines.join('\n')}\n` : '';
 }
 
+function describeExit(result: Pick<EnforceResult, 'outcome'>): string {
+  const o = result.outcome;
+  return o.status === 'exited'
+    ? `exited ${o.code}`
+    : o.status === 'signaled'
+      ? `died of ${o.signal}`
+      : o.status === 'interrupted'
+        ? 'was interrupted'
+        : 'was killed by the filter';
+}
+
 /** The lines `profile check` prints: drift per executable and arch, or a clean bill. */
 export function formatCheck(result: CheckResult): string {
-  const interrupted = result.outcome.status === 'interrupted';
+  const interrupted = result.outcome.status === 'interrupted' || result.interruptedBy !== undefined;
+  const end = endLines(result, 'profile check');
+  const tail = end.length ? `${end.join('\n')}\n` : '';
   if (result.clean) {
     if (interrupted) {
-      return `profile check: interrupted: no syscall outside ${result.profile.path} before the workload was stopped (not a verdict)\n`;
+      return `${tail}profile check: interrupted: no syscall outside ${result.profile.path} before the workload was stopped (not a verdict)\n`;
     }
     const failed = result.exitCode === 0 ? '' : ` (the workload itself ended with exit ${result.exitCode})`;
-    return `profile check: clean: no syscall outside ${result.profile.path}${failed}\n`;
+    return `${tail}profile check: clean: no syscall outside ${result.profile.path}${failed}\n`;
   }
   const lines = [
+    ...end,
     `profile check: drift: ${result.drift.length} syscall(s) outside ${result.profile.path}${interrupted ? ' (before the workload was interrupted)' : ''}`,
   ];
   const byExe = new Map<string, string[]>();

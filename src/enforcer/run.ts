@@ -1,8 +1,8 @@
-// What enforce (complain mode) and check share: the workload to run, the profile's summary, and the
-// run with the profile's allowances in-kernel and everything it would block traced and let through.
-import { resolve } from 'node:path';
+// What enforce (complain mode) and check share: the workload to run, the profile's summary, the
+// tracer options they pass through, and the run with the profile's allowances in-kernel and
+// everything it would block traced and let through.
 import { ProfilerError } from '../errors.js';
-import { type TraceOptions, type TraceResult, trace } from '../tracer/index.js';
+import { type ByteString, envEntries, type TraceOptions, type TraceResult, trace } from '../tracer/index.js';
 import { describeAction } from './describe.js';
 import { tracingFilter } from './filters.js';
 import type { LoadedProfile } from './profile.js';
@@ -15,15 +15,41 @@ export interface ProfileSummary {
   readonly defaultAction: string;
 }
 
-/** The command to run: the caller's, or the one the profile remembers (with its cwd). */
+/** The tracer's options that enforce and check pass through unchanged (see TraceOptions). */
+export type TracedRunOptions = Pick<
+  TraceOptions,
+  'cwd' | 'env' | 'signal' | 'thread' | 'grace' | 'interrupts' | 'inherit'
+>;
+
+/** Just the TracedRunOptions of a larger options object (what is passed on to trace()). */
+export function tracedRunOptionsOf(options: TracedRunOptions): TracedRunOptions {
+  const { cwd, env, signal, thread, grace, interrupts, inherit } = options;
+  return Object.fromEntries(
+    Object.entries({ cwd, env, signal, thread, grace, interrupts, inherit }).filter(
+      ([, v]) => v !== undefined,
+    ),
+  ) as TracedRunOptions;
+}
+
+/**
+ * The command to run: the caller's (in `cwd`, default where we are), or the one the profile
+ * remembers, replayed in its recorded cwd with PWD set to it, as the shell that started it had.
+ */
 export function workloadOf(
   profile: LoadedProfile,
-  command: readonly string[] | undefined,
-  cwd: string | undefined,
-): { command: readonly string[]; cwd: string } {
-  if (command && command.length > 0) return { command, cwd: resolve(cwd ?? process.cwd()) };
+  command: readonly ByteString[] | undefined,
+  run: TracedRunOptions,
+): { command: readonly ByteString[]; run: TracedRunOptions } {
+  if (command && command.length > 0) return { command, run };
   if (profile.command && profile.command.length > 0) {
-    return { command: profile.command, cwd: resolve(cwd ?? profile.cwd ?? process.cwd()) };
+    const cwd = run.cwd ?? profile.cwd;
+    if (cwd === undefined) return { command: profile.command, run };
+    const entries = Array.isArray(run.env)
+      ? run.env
+      : envEntries((run.env as NodeJS.ProcessEnv | undefined) ?? process.env);
+    const pwd = Buffer.concat([Buffer.from('PWD='), Buffer.from(cwd)]);
+    const env = [...entries.filter((e) => !Buffer.from(e).subarray(0, 4).equals(Buffer.from('PWD='))), pwd];
+    return { command: profile.command, run: { ...run, cwd, env } };
   }
   throw new ProfilerError(
     'USAGE',
@@ -46,23 +72,15 @@ export function summarize(profile: LoadedProfile): ProfileSummary {
  */
 export async function runWouldBlock(
   profile: LoadedProfile,
-  run: {
-    argv: readonly string[];
-    cwd: string;
-    env?: NodeJS.ProcessEnv;
-    signal?: AbortSignal;
-    thread?: TraceOptions['thread'];
-  },
+  argv: readonly ByteString[],
+  run: TracedRunOptions,
 ): Promise<{ result: TraceResult; violations: Violation[] }> {
   const result = await trace({
-    argv: run.argv,
-    cwd: run.cwd,
-    env: run.env,
+    ...run,
+    argv,
     filter: tracingFilter(profile),
     onTraceStop: 'continue',
     pin: false,
-    signal: run.signal,
-    thread: run.thread,
   });
   const violations = [
     ...violationsFromEvents(result.filterEvents),

@@ -3,8 +3,10 @@ import { assertWritable, writeFileAtomic } from '../util/atomic-write.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { ValidatedProgram } from './bpf/types.js';
 import { assertExactConversion } from './convert.js';
+import { rangeNotes } from './emit/by-name.js';
 import { emitPolicy, type Format, isProgramFormat } from './emit/index.js';
 import { loadInput, loadPolicy } from './input/load.js';
+import { checkConsumers, type LibseccompTarget, type NameReaders } from './policy/consumer-check.js';
 import { DEFAULT_GENERATE_OPTIONS, type GenerateOptions } from './policy/options.js';
 import type { Policy } from './policy/types.js';
 
@@ -15,17 +17,39 @@ export type GenerateRequest = {
   inputs: string[];
   format: Format;
   output?: string;
+  /**
+   * Whose libseccomp to check the profile's names against (default 'auto': runc and crun as
+   * installed here for docker/oci/k8s, the system's library for systemd and libseccomp C).
+   */
+  libseccomp?: LibseccompTarget;
 } & Partial<GenerateOptions>;
+
+/** What generate made, and what it has to say about it (one line each, for stderr). */
+export interface GenerateResult {
+  readonly policy: Policy;
+  readonly content: string | Uint8Array;
+  /** Problems: names a consumer's libseccomp would skip although the profile allows them. */
+  readonly warnings: readonly string[];
+  /** Remarks the output format has no room for (bpf), and consumer notes. */
+  readonly notes: readonly string[];
+}
+
+/** Who resolves a format's syscall names with libseccomp; undefined for formats of numbers. */
+const READERS: Readonly<Partial<Record<Format, NameReaders>>> = {
+  docker: 'runtimes',
+  oci: 'runtimes',
+  k8s: 'runtimes',
+  systemd: 'system',
+  libseccomp: 'system',
+};
 
 /**
  * Loads and unites `inputs`, emits `format`, and writes it atomically to `output` when given
  * (checked for writability before any work). An explicit `defaultAction` also replaces the default
  * of converted Docker/OCI/BPF inputs.
  */
-export async function generate(
-  req: GenerateRequest,
-): Promise<{ policy: Policy; content: string | Uint8Array }> {
-  const { inputs, format, output, ...rest } = req;
+export async function generate(req: GenerateRequest): Promise<GenerateResult> {
+  const { inputs, format, output, libseccomp, ...rest } = req;
   if (output) assertWritable(output);
   const opts: { -readonly [K in keyof GenerateOptions]: GenerateOptions[K] } = {
     ...DEFAULT_GENERATE_OPTIONS,
@@ -45,7 +69,14 @@ export async function generate(
   }
   const content = emitPolicy(policy, format, raw?.program);
   if (output) writeFileAtomic(output, content);
-  return { policy, content };
+  const readers = READERS[format];
+  const checked = readers
+    ? checkConsumers(policy, readers, libseccomp ?? 'auto')
+    : { warnings: [], notes: [] };
+  // A raw filter has no room for provenance: what the file would have said goes to stderr.
+  const unsaid =
+    format === 'bpf' ? [...(policy.provenance?.notes ?? []), ...rangeNotes(policy, true, format)] : [];
+  return { policy, content, warnings: checked.warnings, notes: [...unsaid, ...checked.notes] };
 }
 
 /**
@@ -80,5 +111,6 @@ export { emitPolicy, FORMATS, isBinaryFormat, parseFormat } from './emit/index.j
 export { parseDockerProfile } from './input/docker.js';
 export { loadInput, loadPolicy } from './input/load.js';
 export { parseOciSeccomp } from './input/oci.js';
+export type { LibseccompTarget } from './policy/consumer-check.js';
 export { policyFromRecordings } from './policy/from-recordings.js';
 export { DEFAULT_GENERATE_OPTIONS, type GenerateOptions } from './policy/options.js';

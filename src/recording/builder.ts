@@ -1,22 +1,35 @@
 // Turns the tracer's raw counters into a Recording (the JSON documented in docs/recording.md).
 import { machine, release } from 'node:os';
 import { ARCHES, type Arch, describeSyscall } from '../arch/index.js';
+import { type ByteString, bytesIfNotUtf8, displayBytes } from '../util/bytes.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { RECORDING_FORMAT, RECORDING_VERSION } from './format.js';
 import type { Recording, RunExit } from './schema.js';
-import type { RawTrace, TraceOutcome } from './trace.js';
+import type { EndedProcess, RawTrace, TraceOutcome } from './trace.js';
 
 /** Provenance of one traced run. */
 export interface RunInfo {
-  readonly command: readonly string[];
-  readonly cwd: string;
+  /** Bytes that are not UTF-8 are kept exactly, as base64 in `commandBytes`/`cwdBytes`. */
+  readonly command: readonly ByteString[];
+  readonly cwd: ByteString;
   readonly startedAt: Date;
   readonly endedAt: Date;
   readonly outcome: TraceOutcome;
+  /** The stop signal that cut the run short (passed on to the workload). */
+  readonly interruptedBy?: string;
+  /** Processes killed because they were still running at the end. */
+  readonly ended?: readonly EndedProcess[];
   /** The recorder that made the run; written as `runs[].backend`. */
   readonly backend?: 'ptrace' | 'ebpf';
   /** Written as `runs[].notes` when not empty. */
   readonly notes?: readonly string[];
+}
+
+/** True when the run did not end on its own: what it would have done next is missing. */
+export function isPartial(run: Pick<RunInfo, 'outcome' | 'interruptedBy' | 'ended'>): boolean {
+  return (
+    run.outcome.status === 'interrupted' || run.interruptedBy !== undefined || (run.ended?.length ?? 0) > 0
+  );
 }
 
 /** The `runs[].exit` form of an outcome: a filter kill is a death by SIGSYS. */
@@ -52,7 +65,9 @@ export function getOrCreate<K extends string, T>(
 
 /** Builds a single-run recording from what the tracer saw. */
 export function buildRecording(run: RunInfo, raw: RawTrace): Recording {
-  const partial = run.outcome.status === 'interrupted';
+  const partial = isPartial(run);
+  const commandBytes = bytesIfNotUtf8(run.command);
+  const cwdBytes = bytesIfNotUtf8([run.cwd]);
   const syscalls: Partial<Record<Arch, Record<string, { nr: number; count: number }>>> = {};
   const executables: Record<string, Partial<Record<Arch, Record<string, number>>>> = {};
   for (const [exe, arch, nr, count] of raw.counts) {
@@ -85,8 +100,10 @@ export function buildRecording(run: RunInfo, raw: RawTrace): Recording {
     partial,
     runs: [
       {
-        command: [...run.command],
-        cwd: run.cwd,
+        command: run.command.map(displayBytes),
+        ...(commandBytes ? { commandBytes } : {}),
+        cwd: displayBytes(run.cwd),
+        ...(cwdBytes ? { cwdBytes: cwdBytes[0]! } : {}),
         startedAt: run.startedAt.toISOString(),
         endedAt: run.endedAt.toISOString(),
         kernel: release(),
@@ -94,6 +111,8 @@ export function buildRecording(run: RunInfo, raw: RawTrace): Recording {
         toolVersion: TOOL_VERSION,
         partial,
         exit: runExit(run.outcome),
+        ...(run.interruptedBy ? { interruptedBy: run.interruptedBy } : {}),
+        ...(run.ended?.length ? { ended: run.ended.map((p) => ({ ...p })) } : {}),
         processes: raw.processes,
         threads: raw.threads,
         ...(run.backend ? { backend: run.backend } : {}),

@@ -36,8 +36,13 @@ function buildSchemas(z: typeof Zod) {
 
   /** One traced run: provenance. A merged recording holds one per source run. */
   const runSchema = z.object({
+    /** The command as text; bytes that are not UTF-8 show as U+FFFD (then commandBytes has them). */
     command: z.array(z.string()).min(1),
+    /** Present when an argument is not UTF-8: every argument's exact bytes, base64. Replays use these. */
+    commandBytes: z.array(z.string()).optional(),
     cwd: z.string(),
+    /** Present when the cwd is not UTF-8: its exact bytes, base64. */
+    cwdBytes: z.string().optional(),
     startedAt: z.string(),
     endedAt: z.string(),
     kernel: z.string(),
@@ -45,6 +50,10 @@ function buildSchemas(z: typeof Zod) {
     toolVersion: z.string(),
     partial: z.boolean(),
     exit: exitSchema,
+    /** The stop signal (SIGINT, SIGTERM, SIGHUP, SIGQUIT) that cut the run short. */
+    interruptedBy: z.string().optional(),
+    /** Processes still running at the end (grace period over, or interrupted), which were killed. */
+    ended: z.array(z.object({ pid: count, executable: z.string() })).optional(),
     processes: count,
     threads: count,
     container: runContainerSchema.optional(),

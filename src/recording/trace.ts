@@ -22,11 +22,18 @@ export interface FilterEvent {
 /** Where a count belongs: a contained process, or a marked stop of a process that is not. */
 export type CountScope = 'contained' | 'marked';
 
+/** A process still running when the run ended (its main process gone, the grace period over). */
+export interface EndedProcess {
+  readonly pid: number;
+  readonly executable: string;
+}
+
 /** How the traced workload ended. */
 export type TraceOutcome =
   | { readonly status: 'exited'; readonly code: number }
   | { readonly status: 'signaled'; readonly signal: string; readonly number: number }
   | { readonly status: 'killed-by-filter'; readonly event: FilterEvent }
+  /** The tracer killed the main process: an AbortSignal, or a second stop signal / the grace period after the first. */
   | { readonly status: 'interrupted' };
 
 /** Raw counters the worker collected; src/recording/builder.ts turns them into a Recording. */

@@ -19,6 +19,8 @@ const ARG_REGS_X86_64 = [REG.rdi, REG.rsi, REG.rdx, REG.r10, REG.r8, REG.r9];
 
 export class FilterEvents {
   readonly events: FilterEvent[] = [];
+  /** The processes the filter ended: a kill, or a trap whose SIGSYS ended it. One per process. */
+  readonly kills: FilterEvent[] = [];
 
   /** `scoped`: say whether the caller was inside the container, and its thread name. */
   constructor(
@@ -49,6 +51,7 @@ export class FilterEvents {
   onSigsysExit(t: Tracee, pid: number): void {
     if (t.trapped) {
       t.proc.filterEvent = t.trapped;
+      this.kills.push(t.trapped);
       return;
     }
     if (!this.bufs.getRegs(pid)) return;
@@ -62,6 +65,7 @@ export class FilterEvents {
     const event = this.event('killed', t, pid, arch, nr);
     t.proc.filterEvent = event;
     this.events.push(event);
+    this.kills.push(event);
   }
 
   private event(kind: FilterEvent['kind'], t: Tracee, pid: number, arch: Arch, nr: number): FilterEvent {

@@ -1,38 +1,75 @@
-// trace(): run a workload under the seccomp-assisted ptrace tracer and return what it did.
+// trace(): run a workload under the seccomp-assisted ptrace tracer and return what it did (the eBPF
+// recorder, src/tracer/ebpf/, takes the same options and gives the same result).
 // The loop runs in a worker_thread (ptrace is thread-affine, DESIGN fact 5); this side only
-// validates, starts the worker, relays aborts and progress, and builds the recording.
+// validates, starts the worker, supervises the run (supervisor.ts: grace period, stop signals,
+// aborts), relays progress, and builds the recording.
 import { isMainThread } from 'node:worker_threads';
 import { returnValue } from '../arch/seccomp.js';
 import { EXIT, ProfilerError } from '../errors.js';
-import { encodeProgram } from '../generator/bpf/encode.js';
 import { K, RET, stmt, type ValidatedProgram } from '../generator/bpf/types.js';
-import { programProblem, validateProgram } from '../generator/bpf/validate.js';
+import { validateProgram } from '../generator/bpf/validate.js';
 import { buildRecording, type ScopedExecutables, scopedExecutables } from '../recording/builder.js';
 import type { Recording } from '../recording/schema.js';
+import type { ByteString } from '../util/bytes.js';
+import type { Inheritance } from './inherit.js';
+import { prepareInput } from './input.js';
+import { type Interrupts, type StopSignal, signalExitCode } from './interrupts.js';
 import {
+  type EndedProcess,
   type FilterEvent,
   type ScopeOptions,
-  SHARED_ABORT,
   SHARED_CAPACITY,
   SHARED_DISTINCT,
   SHARED_PROCESSES,
-  SHARED_ROOT_EXIT,
-  SHARED_SLOTS,
   type TraceOutcome,
   type WorkerInput,
   type WorkerMessage,
 } from './protocol.js';
+import { graceMilliseconds, Supervisor } from './supervisor.js';
 import { takeTraceWorker } from './warm.js';
-import { resolveWorkload } from './workload.js';
 
-export type { CountScope, FilterEvent, ScopeOptions, TraceOutcome } from './protocol.js';
+export type { ByteString } from '../util/bytes.js';
+export { type Inheritance, inheritedByThisProcess, STDIO_ONLY } from './inherit.js';
+export { catchInterrupts, type Interrupts, type StopSignal, signalExitCode } from './interrupts.js';
+export { argvBytes, envEntries, ownCwd } from './own-bytes.js';
+export type { CountScope, EndedProcess, FilterEvent, ScopeOptions, TraceOutcome } from './protocol.js';
+export { DEFAULT_GRACE_SECONDS } from './supervisor.js';
+export { releaseHungUpTerminal } from './terminal.js';
 export { prepareTrace } from './warm.js';
 
 /** What to run and how to trace it. */
 export interface TraceOptions {
-  readonly argv: readonly string[];
-  readonly cwd?: string;
-  readonly env?: NodeJS.ProcessEnv;
+  /** The command and its arguments; a Uint8Array passes its bytes exactly (they need not be UTF-8). */
+  readonly argv: readonly ByteString[];
+  /**
+   * Where the workload starts. Default: where this process is, inherited without a chdir, so a
+   * deleted working directory works as it does natively.
+   */
+  readonly cwd?: ByteString;
+  /**
+   * The workload's environment. Default: this process's, where a value Node could not decode as
+   * UTF-8 passes as its original bytes. Also accepts `NAME=value` entries as bytes.
+   */
+  readonly env?: NodeJS.ProcessEnv | readonly ByteString[];
+  /**
+   * The fds the workload gets at the same numbers (every other fd is closed for it, stdio
+   * included) and the signals it starts with ignored. Default: stdio only, nothing ignored. The
+   * CLI passes what the `profile` executable inherited (inheritedByThisProcess()).
+   */
+  readonly inherit?: Inheritance;
+  /**
+   * Seconds the rest of the process tree gets once the main process has exited (or once a stop
+   * signal was passed on to it); then everything left is killed and reported in `ended`.
+   * Default 2; Infinity waits for every process (a container outliving `runc create`).
+   */
+  readonly grace?: number;
+  /**
+   * Stop signals to pass on (catchInterrupts()): the first goes to the main process, unless it got
+   * its own copy (a terminal's Ctrl-C reaches the whole process group), and its shutdown is traced
+   * for up to `grace` seconds; a second one kills everything. Default: none (this process's signal
+   * handling stays its own).
+   */
+  readonly interrupts?: Interrupts;
   /** The filter the launcher installs (validated: see validateProgram); default: RET_TRACE for every syscall. */
   readonly filter?: ValidatedProgram;
   /** At a RET_TRACE stop: record and run it (default), or record and skip it so it returns -errno. */
@@ -42,7 +79,8 @@ export interface TraceOptions {
    * fastest per stop. 'main': this thread, woken by SIGCHLD, which saves the worker's ≈ 45 ms boot
    * for filters that stop rarely (check, enforce); it reaps every child of this thread, so use it
    * only where nothing else in the process starts children meanwhile (see inline.ts). Called from a
-   * worker_thread, where signals do not reach JS, 'main' falls back to 'worker'.
+   * worker_thread, where signals do not reach JS, 'main' falls back to 'worker'. In a deleted
+   * working directory, where no worker_thread can boot, the main thread traces.
    */
   readonly thread?: 'worker' | 'main';
   /** Pin tracer and tracees to one CPU until a process gets a second thread. Default: true. */
@@ -65,10 +103,18 @@ export interface TraceOptions {
 }
 
 export interface TraceResult {
+  /** How the main process ended. */
   readonly outcome: TraceOutcome;
   /** Only the syscalls that reached the tracer (RET_TRACE stops): with the default filter, all. */
   readonly recording: Recording;
+  /** What the filter did in-kernel: every kill and every trap, in any process of the tree. */
   readonly filterEvents: readonly FilterEvent[];
+  /** Every process of the tree the filter ended (a kill, or a trap's SIGSYS left unhandled). */
+  readonly filterKills: readonly FilterEvent[];
+  /** Processes still running when the run ended (grace period over, or interrupted), then killed. */
+  readonly ended: readonly EndedProcess[];
+  /** The stop signal that cut the run short (TraceOptions.interrupts), if one came. */
+  readonly interruptedBy?: StopSignal;
   /** With `scopes`: the contained and marked counts, per executable (also part of `recording`). */
   readonly scopes?: ScopedExecutables;
 }
@@ -78,8 +124,11 @@ export function traceAllFilter(): ValidatedProgram {
   return validateProgram([stmt(RET | K, returnValue('trace'))]);
 }
 
-/** The exit code that mirrors an outcome: the code, 128+N, 159 for a filter kill, 130 if interrupted. */
-export function exitCodeOf(outcome: TraceOutcome): number {
+/**
+ * The exit code that mirrors an outcome: the code, 128+N, 159 for a filter kill; for a run we
+ * interrupted, 128+N of the stop signal that did it (130 for an AbortSignal).
+ */
+export function exitCodeOf(outcome: TraceOutcome, interruptedBy?: StopSignal): number {
   switch (outcome.status) {
     case 'exited':
       return outcome.code;
@@ -88,15 +137,8 @@ export function exitCodeOf(outcome: TraceOutcome): number {
     case 'killed-by-filter':
       return EXIT.violation;
     case 'interrupted':
-      return 130;
+      return interruptedBy ? signalExitCode(interruptedBy) : 130;
   }
-}
-
-/** The filter's bytes; a caller that got around the type (plain JS) still gets one clear line. */
-function filterBytes(filter: ValidatedProgram): Uint8Array {
-  const problem = Array.isArray(filter) ? programProblem(filter) : 'not a validated BPF program';
-  if (problem !== undefined) throw new ProfilerError('BAD_INPUT', `invalid seccomp filter: ${problem}`);
-  return encodeProgram(filter);
 }
 
 /** Hands the job to the tracer thread (booted early by prepareTrace() if it was called). */
@@ -116,66 +158,29 @@ function inWorker(input: WorkerInput): Promise<WorkerMessage> {
   });
 }
 
-interface AtomicsWaitAsync {
-  waitAsync(
-    view: Int32Array,
-    index: number,
-    value: number,
-  ): { async: false; value: string } | { async: true; value: Promise<string> };
-}
-
-/** Calls `onRootExit` when the loop publishes the first process's wait status (SHARED_ROOT_EXIT). */
-async function watchRootExit(view: Int32Array, onRootExit: (code: number) => void): Promise<void> {
-  let v = Atomics.load(view, SHARED_ROOT_EXIT);
-  while (v === 0) {
-    // Atomics.waitAsync is in Node 20 but not in this project's TypeScript lib (ES2022).
-    const w = (Atomics as unknown as AtomicsWaitAsync).waitAsync(view, SHARED_ROOT_EXIT, 0);
-    if (w.async) await w.value;
-    v = Atomics.load(view, SHARED_ROOT_EXIT);
-  }
-  if (v < 0) return; // the trace ended without it (the launcher failed)
-  const st = v - 1;
-  onRootExit((st & 0x7f) === 0 ? (st >> 8) & 0xff : 128 + (st & 0x7f));
-}
-
 /** Runs `argv` under the tracer. Rejects with ProfilerError for known failures (127, 126, EPERM, …). */
 export async function trace(opts: TraceOptions): Promise<TraceResult> {
-  const workload = resolveWorkload(opts);
-  const cwd = workload.cwd;
-  const filter = filterBytes(opts.filter ?? traceAllFilter());
+  const graceMs = graceMilliseconds(opts.grace);
   const shared = new SharedArrayBuffer(SHARED_CAPACITY * 4);
-  const input: WorkerInput = {
-    ...workload,
-    filter,
-    onTraceStop: opts.onTraceStop ?? 'continue',
-    pin: opts.pin ?? true,
-    noNewPrivileges: opts.noNewPrivileges ?? true,
-    scopes: opts.scopes,
-    shared,
-  };
-  const startedAt = new Date();
+  const epochMs = Date.now();
+  const { input, cwd } = prepareInput({ ...opts, filter: opts.filter ?? traceAllFilter() }, shared, epochMs);
+  const startedAt = new Date(epochMs);
   const started = performance.now();
   const view = new Int32Array(shared);
-  // Signals reach JS listeners only on the main thread: anywhere else 'main' means a worker.
+  const supervisor = new Supervisor(view, {
+    graceMs,
+    epochMs,
+    ...(opts.interrupts ? { interrupts: opts.interrupts } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.onRootExit ? { onRootExit: opts.onRootExit } : {}),
+  });
+  // Signals reach JS listeners only on the main thread: anywhere else 'main' means a worker. And a
+  // worker_thread cannot boot in a deleted directory (its bootstrap calls process.cwd()).
   const running =
-    opts.thread === 'main' && isMainThread
+    (opts.thread === 'main' || !cwd.exists) && isMainThread
       ? import('./inline.js').then((inline) => inline.traceOnThisThread(input))
       : inWorker(input);
-
-  const onAbort = () => {
-    Atomics.store(view, SHARED_ABORT, 1);
-    for (let i = SHARED_SLOTS; i < SHARED_CAPACITY; i++) {
-      const tid = Atomics.load(view, i);
-      if (tid > 0) {
-        try {
-          process.kill(tid, 'SIGKILL');
-        } catch {}
-      }
-    }
-  };
-  if (opts.onRootExit) void watchRootExit(view, opts.onRootExit);
-  if (opts.signal?.aborted) onAbort();
-  opts.signal?.addEventListener('abort', onAbort);
+  supervisor.start();
   const timer =
     opts.onProgress &&
     setInterval(() => {
@@ -192,13 +197,16 @@ export async function trace(opts: TraceOptions): Promise<TraceResult> {
         ...(message.exitCode === undefined ? {} : { exitCode: message.exitCode }),
       });
     }
+    const interruptedBy = supervisor.interruptedBy;
     const recording = buildRecording(
       {
         command: opts.argv,
-        cwd,
+        cwd: cwd.bytes,
         startedAt,
         endedAt: new Date(),
         outcome: message.outcome,
+        ...(interruptedBy ? { interruptedBy } : {}),
+        ended: message.ended,
         backend: 'ptrace',
       },
       message.raw,
@@ -207,11 +215,13 @@ export async function trace(opts: TraceOptions): Promise<TraceResult> {
       outcome: message.outcome,
       recording,
       filterEvents: message.filterEvents,
+      filterKills: message.filterKills,
+      ended: message.ended,
+      ...(interruptedBy ? { interruptedBy } : {}),
       ...(opts.scopes ? { scopes: scopedExecutables(message.raw) } : {}),
     };
   } finally {
-    if (Atomics.compareExchange(view, SHARED_ROOT_EXIT, 0, -1) === 0) Atomics.notify(view, SHARED_ROOT_EXIT);
+    supervisor.stop();
     if (timer) clearInterval(timer);
-    opts.signal?.removeEventListener('abort', onAbort);
   }
 }

@@ -79,14 +79,21 @@ export const execve = libc.func('int execve(const char *path, const char **argv,
   argv: (string | null)[],
   envp: (string | null)[],
 ) => number;
+/** execve with path, argv and envp built in native memory (nativeString(s)): bytes pass unchanged. */
+export const execveBytes = libc.func('int execve(uintptr_t path, uintptr_t argv, uintptr_t envp)') as (
+  path: number,
+  argv: number,
+  envp: number,
+) => number;
 /** signal(sig, SIG_DFL): pass 0 as the handler. */
 export const signalDefault = libc.func('uintptr_t signal(int sig, uintptr_t handler)') as (
   sig: number,
   handler: number,
 ) => number;
 /**
- * rt_sigaction(sig, {SIG_DFL}, NULL, 8) as a raw syscall: glibc's sigaction refuses its internal
- * signals 32/33, which its posix_spawn leaves ignored in the child (see launcher.ts).
+ * rt_sigaction(sig, {handler}, NULL, 8) as a raw syscall: handler 0 (SIG_DFL) or 1 (SIG_IGN). glibc's
+ * sigaction refuses its internal signals 32/33, which its posix_spawn leaves ignored in the child.
+ * Setting SIGUSR1 this way also replaces Node's native handler, which starts the inspector.
  */
 const rawRtSigaction = libc.func('long syscall(long nr, int sig, void *act, void *oact, size_t size)') as (
   nr: number,
@@ -96,8 +103,12 @@ const rawRtSigaction = libc.func('long syscall(long nr, int sig, void *act, void
   size: number,
 ) => number;
 const NR_RT_SIGACTION = syscallNumber(nativeArch(), 'rt_sigaction')!;
-export function rtSigactionDefault(sig: number): number {
-  return rawRtSigaction(NR_RT_SIGACTION, sig, new Uint8Array(32), null, 8);
+export const SIG_DFL = 0;
+export const SIG_IGN = 1;
+export function rtSigaction(sig: number, handler: typeof SIG_DFL | typeof SIG_IGN): number {
+  const act = new Uint8Array(32);
+  act[0] = handler;
+  return rawRtSigaction(NR_RT_SIGACTION, sig, act, null, 8);
 }
 export const sigprocmask = libc.func('int pthread_sigmask(int how, void *set, void *oldset)') as (
   how: number,
@@ -116,16 +127,41 @@ export const schedGetaffinity = libc.func('int sched_getaffinity(int pid, size_t
 ) => number;
 export const schedGetcpu = libc.func('int sched_getcpu()') as () => number;
 export const gettid = libc.func('int gettid()') as () => number;
+/** chdir with the path as a native address (see nativeString): any bytes but NUL. */
+export const chdir = libc.func('int chdir(uintptr_t path)') as (path: number) => number;
 export const close = libc.func('int close(int fd)') as (fd: number) => number;
 export const tcgetattr = libc.func('int tcgetattr(int fd, void *termios)') as (
   fd: number,
   termios: Uint32Array,
 ) => number;
+export const dup2 = libc.func('int dup2(int oldfd, int newfd)') as (oldfd: number, newfd: number) => number;
 export const kill = libc.func('int kill(int pid, int sig)') as (pid: number, sig: number) => number;
 
 /** errno of the last failed call on this thread. */
 export function errno(): number {
   return koffi.errno();
+}
+
+/**
+ * NUL-terminated copies of `strings` and a NULL-ended array of pointers to them, in native memory:
+ * the `char **` execve takes, holding bytes exactly (no UTF-8 round trip). Returns its address.
+ */
+export function nativeStrings(strings: readonly Uint8Array[]): number {
+  const table = nativeBuffer((strings.length + 1) * 8);
+  const pointers = new BigUint64Array(table.bytes.buffer, table.bytes.byteOffset, strings.length + 1);
+  strings.forEach((s, i) => {
+    pointers[i] = BigInt(nativeString(s));
+  });
+  pointers[strings.length] = 0n;
+  return table.address;
+}
+
+/** A NUL-terminated copy of `bytes` in native memory (a `const char *`); returns its address. */
+export function nativeString(bytes: Uint8Array): number {
+  const text = nativeBuffer(bytes.length + 1);
+  text.bytes.set(bytes, 0);
+  text.bytes[bytes.length] = 0;
+  return text.address;
 }
 
 /**

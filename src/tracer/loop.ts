@@ -29,23 +29,26 @@ import {
   WNOTHREAD,
 } from './constants.js';
 import { Counters, type ExeCounters } from './counters.js';
+import { Ending } from './ending.js';
 import { FilterEvents, SIGSYS } from './filter-events.js';
-import { close, errno, ptraceInt, waitpidAt } from './libc.js';
+import { type LauncherStatus, launcherError, readLauncherStatus } from './launch-error.js';
+import { close, errno, ptraceInt, rtSigaction, SIG_IGN, waitpidAt } from './libc.js';
 import { readExe, readPpid, rootId, signalName } from './proc.js';
 import {
   SHARED_ABORT,
   SHARED_PINNED,
-  SHARED_ROOT_EXIT,
+  SHARED_ROOT,
   type TraceOutcome,
   type WorkerInput,
   type WorkerMessage,
 } from './protocol.js';
 import { SeccompStops } from './seccomp-stops.js';
-import { type Launched, launch, launcherError, readLauncherStatus } from './spawn.js';
+import { type Launched, launch } from './spawn.js';
 import { StopBuffers } from './stop-buffers.js';
 import { type Proc, type Tracee, Tracees } from './tracees.js';
 
-const STOP_SIGNALS = new Set([19 /* SIGSTOP */, 20 /* SIGTSTP */, 21 /* SIGTTIN */, 22 /* SIGTTOU */]);
+const JOB_STOP_SIGNALS = new Set([19 /* SIGSTOP */, 20 /* SIGTSTP */, 21 /* SIGTTIN */, 22 /* SIGTTOU */]);
+const SIGUSR1 = 10;
 /** SIGTRAP | 0x80: a syscall stop (PTRACE_O_TRACESYSGOOD), only after we asked with PTRACE_SYSCALL. */
 const SYSCALL_STOP = 0x85;
 
@@ -61,8 +64,8 @@ export class TraceLoop {
   private launched: Launched | undefined;
   private closed = false;
   private root: Proc | undefined;
-  private launcherStatus: ReturnType<typeof readLauncherStatus>;
-  private aborted = false;
+  private launcherStatus: LauncherStatus | undefined;
+  private readonly ending: Ending;
   private affinity: Affinity | undefined;
   private affinityCalls: AffinityCalls | undefined;
   /** With input.scopes: the tracer's root directory (dev:ino), to see a container's pivot_root. */
@@ -80,6 +83,7 @@ export class TraceLoop {
     });
     this.hostRoot = input.scopes ? rootId('self') : undefined;
     this.filter = new FilterEvents(this.bufs, input.scopes !== undefined);
+    this.ending = new Ending(this.shared, this.tracees, input.epochMs);
     this.stops = new SeccompStops(input, this.bufs, this.counters, this.shared, () => this.abort());
   }
 
@@ -96,11 +100,15 @@ export class TraceLoop {
 
   /** Spawns and seizes the launcher, which then installs the filter and execs the workload. */
   start(): void {
+    // Node starts its inspector on SIGUSR1 (a native handler; a JS listener does not stop it), and
+    // the workload can signal us: ignore it for good. The launchers reset it for the workload.
+    rtSigaction(SIGUSR1, SIG_IGN);
     this.launched = launch(this.input, (pid) => {
       if (this.input.pin) this.affinity = pinnedAffinity(pid);
     });
     if (this.affinity) this.affinityCalls = new AffinityCalls(this.bufs, this.affinity, () => this.unpin());
     this.rootPid = this.launched.pid;
+    Atomics.store(this.shared, SHARED_ROOT, this.rootPid);
     this.root = this.tracees.addRoot(this.rootPid, this.counters.exe('(launcher)'));
     Atomics.store(this.shared, SHARED_PINNED, this.affinity ? 1 : 0);
   }
@@ -122,7 +130,7 @@ export class TraceLoop {
         if (err === ECHILD) return true;
         throw new Error(`waitpid failed: errno ${err}`);
       }
-      if (this.shared[SHARED_ABORT] !== 0 && !this.aborted) this.abort();
+      if (this.shared[SHARED_ABORT] !== 0) this.ending.poll(this.rootStatus !== undefined);
       const st = status[0]!;
       if ((st & 0xff) !== 0x7f) {
         this.onGone(pid, st);
@@ -156,7 +164,7 @@ export class TraceLoop {
           this.onExitEvent(t, pid);
           break;
         case PTRACE_EVENT_STOP:
-          ptraceInt(STOP_SIGNALS.has(sig) ? PTRACE_LISTEN : PTRACE_CONT, pid, 0, 0);
+          ptraceInt(JOB_STOP_SIGNALS.has(sig) ? PTRACE_LISTEN : PTRACE_CONT, pid, 0, 0);
           break;
         default:
           ptraceInt(PTRACE_CONT, pid, 0, 0);
@@ -186,7 +194,7 @@ export class TraceLoop {
     if (this.rootStatus === undefined || proc === undefined) {
       return { type: 'error', code: 'INTERNAL', message: 'lost track of the workload' };
     }
-    if (proc.launcher && !this.aborted) {
+    if (proc.launcher && !this.ending.aborted) {
       const err = launcherError(this.launcherStatus, this.input);
       return { type: 'error', code: err.code, message: err.message, exitCode: err.exitCode };
     }
@@ -196,11 +204,13 @@ export class TraceLoop {
       outcome: this.outcome(this.rootStatus, proc),
       raw: this.counters.toRaw(processes, threads, this.affinity?.pinned ?? false),
       filterEvents: this.filter.events,
+      filterKills: this.filter.kills,
+      ended: this.ending.ended,
     };
   }
 
   private outcome(st: number, root: Proc): TraceOutcome {
-    if (this.aborted && !this.stops.fatal) return { status: 'interrupted' };
+    if (this.ending.aborted && !this.stops.fatal) return { status: 'interrupted' };
     const sig = st & 0x7f;
     if (sig === 0) return { status: 'exited', code: (st >> 8) & 0xff };
     if (sig === SIGSYS && root.filterEvent) return { status: 'killed-by-filter', event: root.filterEvent };
@@ -209,8 +219,7 @@ export class TraceLoop {
 
   /** Kills every tracee: the workload ends, the loop drains the remaining stops. */
   private abort(): void {
-    this.aborted = true;
-    this.tracees.killAll();
+    this.ending.killAll(this.rootStatus !== undefined);
   }
 
   private unpin(): void {
@@ -221,6 +230,7 @@ export class TraceLoop {
 
   private onSignal(t: Tracee, pid: number, sig: number): void {
     if (sig === SIGSYS && !t.proc.launcher) this.filter.onSigsys(t, pid);
+    else if (t.proc.tgid === this.rootPid) this.ending.rootSignal(sig);
     ptraceInt(PTRACE_CONT, pid, 0, sig);
   }
 
@@ -230,7 +240,10 @@ export class TraceLoop {
       (former === undefined ? this.tracees.get(pid) : this.tracees.execMoved(pid, former)) ??
       this.tracees.adopt(pid);
     const proc = t.proc;
-    if (proc.launcher) this.tracees.startWorkload(proc);
+    if (proc.launcher) {
+      this.tracees.startWorkload(proc);
+      this.ending.running();
+    }
     const seen = readExe(pid);
     // A binary the tracer cannot name from its own root reads as '/' (a runtime that re-execs itself
     // from a memfd after pivot_root): it is still the program this process ran before.
@@ -270,10 +283,9 @@ export class TraceLoop {
     if (t) this.tracees.remove(t);
     if (pid === this.rootPid) {
       this.rootStatus = st;
-      Atomics.store(this.shared, SHARED_ROOT_EXIT, st + 1);
-      Atomics.notify(this.shared, SHARED_ROOT_EXIT);
       if (t?.proc.launcher && this.launched) this.launcherStatus = readLauncherStatus(this.launched.statusFd);
-    }
+      this.ending.rootGone(st);
+    } else this.ending.onGone(t, pid, st);
   }
 }
 

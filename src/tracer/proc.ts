@@ -58,12 +58,13 @@ export function readExe(pid: number): string {
   }
 }
 
-/** realpath, or the path itself if it cannot be resolved. */
-export function realpathOr(path: string): string {
+/** realpath, or the path itself if it cannot be resolved (bytes that are not UTF-8 show as U+FFFD). */
+export function realpathOr(path: string | Uint8Array): string {
+  const bytes = typeof path === 'string' ? path : Buffer.from(path.buffer, path.byteOffset, path.byteLength);
   try {
-    return realpathSync(path);
+    return realpathSync(bytes);
   } catch {
-    return path;
+    return bytes.toString();
   }
 }
 

@@ -1,10 +1,12 @@
-// Starting the launcher under ptrace: posix_spawn (so libuv never sees the pid, DESIGN fact 2),
-// PTRACE_SEIZE, then hand it the job on a pipe. Runs on the tracing thread (ptrace is thread-affine).
+// Starting the launcher: posix_spawn (so libuv never sees the pid, DESIGN fact 2), then whatever must
+// see it before its exec (PTRACE_SEIZE for the ptrace tracer, on the tracing thread since ptrace is
+// thread-affine; the eBPF recorder's follow), then hand it the job on a pipe.
 import { readSync, writeSync } from 'node:fs';
 import { errnoText } from '../arch/errno.js';
 import { ProfilerError } from '../errors.js';
-import { F_SETFD, O_CLOEXEC, PTRACE_SEIZE, TRACE_OPTIONS } from './constants.js';
-import { encodeJob, JOB_KEEP_PRIVILEGES, type Job } from './job.js';
+import { F_GETFD, O_CLOEXEC, PTRACE_SEIZE, TRACE_OPTIONS } from './constants.js';
+import type { Workload } from './input.js';
+import { type ByteString, encodeJob, JOB_KEEP_PRIVILEGES, type Job } from './job.js';
 import {
   close,
   errno,
@@ -32,40 +34,59 @@ function makePipe(flags: number): [number, number] {
   return [fds[0]!, fds[1]!];
 }
 
-/** Where the launchers are (a subset of WorkerInput). */
-export type LauncherPaths = Pick<WorkerInput, 'nodePath' | 'launcherPath' | 'nativeLauncherPath'>;
+/**
+ * Socket activation (sd_listen_fds(3)): a service manager that handed us listening sockets set
+ * LISTEN_PID to our pid, and the workload accepts them only if it names its own. The launcher's pid
+ * is the workload's (it execs in place).
+ */
+function listenPidFor(env: readonly ByteString[], pid: number): readonly ByteString[] {
+  const ours = `LISTEN_PID=${process.pid}`;
+  return env.map((e) => (e === ours ? `LISTEN_PID=${pid}` : e));
+}
 
-/** A running launcher waiting for its job on `jobFd`; `statusFd` reads its status pipe. */
+/** The two lowest fd numbers from 3 up that the workload does not keep: the launcher's job and status. */
+function protocolFds(keep: readonly number[]): [number, number] {
+  const free: number[] = [];
+  for (let fd = 3; free.length < 2; fd++) if (!keep.includes(fd)) free.push(fd);
+  return [free[0]!, free[1]!];
+}
+
+/** A running launcher waiting for its job on `jobFd`. */
 export interface StartedLauncher extends Launched {
   readonly jobFd: number;
-  readonly launcherPath: string;
+  /** The fds of the workload's job that are open here (only those can be passed on). */
+  readonly keepFds: readonly number[];
 }
 
 /**
- * Spawns the launcher (posix_spawn: libuv never sees the pid) and waits until it runs. It then
- * blocks reading its job: the caller prepares whatever must see it before its exec (ptrace seize,
- * eBPF follow) and calls sendJob().
+ * Spawns the launcher and waits until it runs. It then blocks reading its job: the caller prepares
+ * whatever must see it before its exec (ptrace seize, eBPF follow) and calls sendJob().
  */
-export function startLauncher(input: LauncherPaths): StartedLauncher {
+export function startLauncher(input: Workload): StartedLauncher {
+  // Only fds open here can be passed on: posix_spawn fails as a whole on a dup2 of a closed one.
+  const keepFds = input.keepFds.filter((fd) => fcntlInt(fd, F_GETFD, 0) >= 0);
+  const [jobFd, statusFd] = protocolFds(keepFds);
   const [jobRead, jobWrite] = makePipe(O_CLOEXEC);
   const [statusRead, statusWrite] = makePipe(O_CLOEXEC);
-  // Node marks 0-2 close-on-exec at start-up (DESIGN fact 3); posix_spawn would close them.
-  for (const fd of [0, 1, 2]) fcntlInt(fd, F_SETFD, 0);
   const fa = new Uint8Array(256);
   posixSpawnFileActionsInit(fa);
-  posixSpawnFileActionsAddDup2(fa, jobRead, 3);
-  posixSpawnFileActionsAddDup2(fa, statusWrite, 4);
+  // dup2 onto itself clears close-on-exec in the child only (glibc ≥ 2.29): Node marked every
+  // inherited fd close-on-exec at start-up (0–15 and on to the first gap, DESIGN fact 3).
+  for (const fd of keepFds) posixSpawnFileActionsAddDup2(fa, fd, fd);
+  posixSpawnFileActionsAddDup2(fa, jobRead, jobFd);
+  posixSpawnFileActionsAddDup2(fa, statusWrite, statusFd);
   const env = Object.entries(process.env)
     .filter(([k, v]) => v !== undefined && !k.startsWith('NODE_OPTIONS'))
     .map(([k, v]) => `${k}=${v}`);
   const pidBuf = new Int32Array(1);
-  let launcherPath: string | undefined = input.nativeLauncherPath;
+  const fdArgs = [String(jobFd), String(statusFd)];
+  let launcherPath = input.nativeLauncherPath;
   // The native launcher starts in about a millisecond; a Node launcher needs ≈140 ms (node + koffi).
   // If the native one cannot be spawned (e.g. a noexec mount), fall back to the Node one.
   let rc =
     launcherPath === undefined
       ? -1
-      : posixSpawn(pidBuf, launcherPath, fa, null, [launcherPath, null], [...env, null]);
+      : posixSpawn(pidBuf, launcherPath, fa, null, [launcherPath, ...fdArgs, null], [...env, null]);
   if (rc !== 0) {
     launcherPath = input.launcherPath;
     rc = posixSpawn(
@@ -73,7 +94,7 @@ export function startLauncher(input: LauncherPaths): StartedLauncher {
       input.nodePath,
       fa,
       null,
-      [input.nodePath, '--no-warnings', input.launcherPath, null],
+      [input.nodePath, '--no-warnings', input.launcherPath, ...fdArgs, null],
       [...env, null],
     );
   }
@@ -86,7 +107,7 @@ export function startLauncher(input: LauncherPaths): StartedLauncher {
     throw new ProfilerError('INTERNAL', `cannot start the launcher (${input.nodePath}): ${errnoText(rc)}`);
   }
   const pid = pidBuf[0]!;
-  // Hand over only once the launcher runs: posix_spawn returns in the middle of its execve of node,
+  // Seize only once the launcher runs: posix_spawn returns in the middle of its execve of node,
   // and seizing there would report that exec as if it were the workload's.
   const ready = Buffer.alloc(1);
   let n = 0;
@@ -99,20 +120,25 @@ export function startLauncher(input: LauncherPaths): StartedLauncher {
     close(statusRead);
     throw new ProfilerError('INTERNAL', `the launcher (${launcherPath}) did not start`);
   }
-  return { pid, statusFd: statusRead, jobFd: jobWrite, launcherPath: launcherPath ?? input.launcherPath };
+  return { pid, statusFd: statusRead, jobFd: jobWrite, keepFds };
 }
 
-/** Writes the job (job.ts) and closes the pipe: the launcher then execs the workload. */
-export function sendJob(jobFd: number, job: Job): void {
-  const bytes = encodeJob(job);
+/**
+ * Writes the job (job.ts) and closes the pipe: the launcher then execs the workload. `job` is the
+ * workload with its filter (empty: no filter and no no_new_privs) and flags; the fds it keeps and
+ * LISTEN_PID follow from the started launcher.
+ */
+export function sendJob(launcher: StartedLauncher, job: Omit<Job, 'keepFds'>): void {
+  const bytes = encodeJob({ ...job, env: listenPidFor(job.env, launcher.pid), keepFds: launcher.keepFds });
   let off = 0;
-  while (off < bytes.length) off += writeSync(jobFd, bytes, off, bytes.length - off);
-  close(jobFd);
+  while (off < bytes.length) off += writeSync(launcher.jobFd, bytes, off, bytes.length - off);
+  close(launcher.jobFd);
 }
 
 /** Spawns the launcher, seizes it and sends it the job. Throws ProfilerError when ptrace is refused. */
 export function launch(input: WorkerInput, beforeSeize: (pid: number) => void): Launched {
-  const { pid, statusFd, jobFd } = startLauncher(input);
+  const launcher = startLauncher(input);
+  const { pid, statusFd, jobFd } = launcher;
   beforeSeize(pid);
   if (ptraceInt(PTRACE_SEIZE, pid, 0, TRACE_OPTIONS) !== 0) {
     const err = errno();
@@ -122,7 +148,7 @@ export function launch(input: WorkerInput, beforeSeize: (pid: number) => void): 
     close(statusFd);
     throw ptraceRefused(err);
   }
-  sendJob(jobFd, { ...input, flags: input.noNewPrivileges ? 0 : JOB_KEEP_PRIVILEGES });
+  sendJob(launcher, { ...input, flags: input.noNewPrivileges ? 0 : JOB_KEEP_PRIVILEGES });
   return { pid, statusFd };
 }
 
@@ -140,51 +166,4 @@ function ptraceRefused(err: number): ProfilerError {
     );
   }
   return new ProfilerError('UNAVAILABLE', `ptrace failed: ${errnoText(err)}`);
-}
-
-/** What the launcher reported before dying (nothing when it exec'd). */
-export function readLauncherStatus(fd: number): { stage: string; errno: number } | undefined {
-  const buf = Buffer.alloc(4096);
-  let text = '';
-  try {
-    for (;;) {
-      const n = readSync(fd, buf, 0, buf.length, null);
-      if (n <= 0) break;
-      text += buf.toString('utf8', 0, n);
-    }
-  } catch {}
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text) as { stage: string; errno: number };
-  } catch {
-    return undefined;
-  }
-}
-
-/** Turns a launcher failure into the error the user sees. */
-export function launcherError(
-  status: { stage: string; errno: number } | undefined,
-  input: Pick<WorkerInput, 'argv' | 'path' | 'cwd'>,
-): ProfilerError {
-  const cmd = input.argv[0] ?? input.path;
-  if (status === undefined) {
-    return new ProfilerError('INTERNAL', `the launcher for ${cmd} died before starting it`);
-  }
-  const name = errnoText(status.errno);
-  switch (status.stage) {
-    case 'execve':
-      if (status.errno === 2 /* ENOENT */) return new ProfilerError('NOT_FOUND', `${cmd}: command not found`);
-      return new ProfilerError('NOT_EXECUTABLE', `${cmd}: cannot execute (${name})`);
-    case 'seccomp':
-      return new ProfilerError(
-        status.errno === 22 ? 'UNAVAILABLE' : 'BAD_INPUT',
-        status.errno === 22
-          ? `the kernel refused the seccomp filter (EINVAL): no seccomp filter support, or an invalid filter`
-          : `cannot install the seccomp filter: ${name}`,
-      );
-    case 'chdir':
-      return new ProfilerError('NO_INPUT', `cannot change to directory ${input.cwd}: ${name}`);
-    default:
-      return new ProfilerError('UNAVAILABLE', `launcher failed at ${status.stage}: ${name}`);
-  }
 }

@@ -29,10 +29,28 @@ export function summaryText(rec: Recording, output: string, run = rec.runs[rec.r
     .map((r) => `${r.arch === 'x86_64' ? '' : `${r.arch}:`}${r.name} ${r.count}`)
     .join(', ');
   const foreign = ARCHES.filter((a) => a !== 'x86_64' && rec.syscalls[a]);
+  const ended = run?.ended ?? [];
+  const partial = run?.interruptedBy
+    ? `partial recording (${run.interruptedBy} was passed on to the workload${run.exit.status === 'interrupted' ? ', which was then killed' : ''})`
+    : run?.exit.status === 'interrupted'
+      ? 'partial recording (interrupted)'
+      : ended.length
+        ? 'partial recording (processes were still running)'
+        : rec.partial
+          ? 'partial recording (interrupted)'
+          : 'recording';
   const lines = [
+    ...(ended.length
+      ? [
+          `profile: ended ${ended.length} process(es) still running after the main process: ${ended
+            .slice(0, 10)
+            .map((p) => `${p.pid} ${p.executable}`)
+            .join(', ')}${ended.length > 10 ? ', …' : ''}`,
+        ]
+      : []),
     `profile: ${rows.length} distinct syscalls (${calls} calls) from ${run?.processes ?? 0} process${run?.processes === 1 ? '' : 'es'}, ${run?.threads ?? 0} thread${run?.threads === 1 ? '' : 's'}, ${Object.keys(rec.executables).length} executable${Object.keys(rec.executables).length === 1 ? '' : 's'}${foreign.length ? ` (also ${foreign.join(', ')} calls)` : ''}`,
     `profile: top: ${top || '(none)'}`,
-    `profile: ${rec.partial ? 'partial recording (interrupted)' : 'recording'} written to ${output}${rec.runs.length > 1 ? ` (${rec.runs.length} runs merged)` : ''}`,
+    `profile: ${partial} written to ${output}${rec.runs.length > 1 ? ` (${rec.runs.length} runs merged)` : ''}`,
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -8,6 +8,7 @@ import {
   lookupSyscall,
   syscallName,
   syscallNumber,
+  unnamedNumbersAbove,
   X32_SYSCALL_BIT,
 } from '../../src/arch/index.js';
 
@@ -32,6 +33,18 @@ describe('syscall names', () => {
     expect(highestSyscallNumber('x32')).toBe(X32_SYSCALL_BIT + 471);
     expect(highestSyscallNumber('mips64')).toBe(5471);
     expect(highestSyscallNumber('arm')).toBe(471);
+  });
+
+  it('lists the numbers above each table that no name takes, up to the ABI’s last number', () => {
+    expect(unnamedNumbersAbove('x86_64')).toEqual([[472, X32_SYSCALL_BIT - 1]]);
+    expect(unnamedNumbersAbove('i386')).toEqual([[472, 0x7fffffff]]);
+    // x32's own calls (512–547) are named: not "newer than the table".
+    expect(unnamedNumbersAbove('x32')).toEqual([
+      [X32_SYSCALL_BIT + 472, X32_SYSCALL_BIT + 511],
+      [X32_SYSCALL_BIT + 548, 0x7fffffff],
+    ]);
+    // ARM's private calls start at 0x0f0001 (breakpoint).
+    expect(unnamedNumbersAbove('arm')[0]).toEqual([472, 0x0f0000]);
   });
 
   it('keeps the kernel’s spellings where headers and libseccomp agree', () => {

@@ -21,6 +21,7 @@ const LAYERS: readonly {
   { group: 'recording', rank: 1, paths: ['src/recording/'] },
   { group: 'bpf', rank: 1, paths: ['src/generator/bpf/'] },
   { group: 'tracer', rank: 2, paths: ['src/tracer/'] },
+  { group: 'consumers', rank: 2, paths: ['src/consumers/'] },
   { group: 'policy', rank: 3, paths: ['src/generator/policy/'] },
   { group: 'seccomp', rank: 4, paths: ['src/generator/seccomp/'] },
   { group: 'input', rank: 5, paths: ['src/generator/input/'] },

@@ -22,6 +22,20 @@ describe('lintPolicy', () => {
     'perf_event_open',
     'unshare',
     'setns',
+    'io_uring_setup',
+    'io_uring_enter',
+    'io_uring_register',
+    'process_vm_readv',
+    'process_vm_writev',
+    'pidfd_getfd',
+    'open_tree',
+    'open_tree_attr',
+    'fsopen',
+    'fspick',
+    'fsconfig',
+    'fsmount',
+    'move_mount',
+    'mount_setattr',
   ])('flags %s with a one-line reason', (name) => {
     const findings = lintPolicy(policy([...BASE, name]));
     expect(findings).toHaveLength(1);
@@ -57,6 +71,24 @@ describe('lintPolicy', () => {
 
   it('flags clone3, whose flags seccomp cannot read', () => {
     expect(checks(policy([...BASE, 'clone3']))).toEqual(['clone3-unfilterable:clone3']);
+  });
+
+  it('gives the clone3 ENOSYS advice only where glibc’s fallback to clone is checked', () => {
+    const message = (p: Parameters<typeof lintPolicy>[0]) =>
+      lintPolicy(p).find((f) => f.check === 'clone3-unfilterable')?.message ?? '';
+    // clone allowed without namespace flags: ENOSYS for clone3 sends glibc to the checked clone.
+    const masked = rule('x86_64', 'clone', ALLOW, [
+      { arg: 0, op: 'MASKED_EQ', value: 0x7e020000n, valueTwo: 0n },
+    ]);
+    expect(message(policy([...BASE, 'clone3'], [masked]))).toContain('--errno clone3=ENOSYS');
+    // clone not allowed at all: ENOSYS would leave no way to start threads.
+    const alone = message(policy([...BASE, 'clone3']));
+    expect(alone).not.toContain('--errno');
+    expect(alone).toContain('clone is not allowed');
+    // clone allowed with namespace flags: clone3 adds nothing clone does not already allow.
+    const open = message(policy([...BASE, 'clone3', 'clone']));
+    expect(open).not.toContain('--errno');
+    expect(open).toContain('as they do through clone here');
   });
 
   it('flags W+X mappings unless PROT_WRITE|PROT_EXEC is refused', () => {

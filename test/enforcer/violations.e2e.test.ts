@@ -1,5 +1,5 @@
 // A profile missing syscalls: enforce names the one that kills, complain lists all, check gates drift.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/errors.js';
@@ -191,6 +191,16 @@ describe('check', needs('python3', 'ptrace', 'seccomp'), () => {
     expect(JSON.parse(readFileSync(p, 'utf8')).syscalls).toBeInstanceOf(Array);
     const now = await profile(['check', '--profile', p, '--', ...after]);
     expect(now.exitCode, now.stderr).toBe(0);
+  });
+
+  it('an allow-all profile blocks nothing, so nothing is drift; a log default neither', async () => {
+    for (const action of ['SCMP_ACT_ALLOW', 'SCMP_ACT_LOG']) {
+      const file = join(dir, `${action}.json`);
+      writeFileSync(file, JSON.stringify({ defaultAction: action, syscalls: [] }));
+      const r = await profile(['check', '--profile', file, '--', ...CAT]);
+      expect({ action, exitCode: r.exitCode, stderr: r.stderr }).toMatchObject({ exitCode: 0 });
+      expect(r.stderr).toContain('clean');
+    }
   });
 
   it('--update on a recording merges what is new and keeps it a recording', async () => {

@@ -27,6 +27,9 @@ export const CAPABILITIES = [
   'docker',
   'podman',
   'systemd-analyze',
+  'systemd-socket-activate',
+  'make',
+  'linux-6.10',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -180,6 +183,14 @@ function probeTools(): Record<Capability, Probe> {
       docker: tool('dockerd', ['--version'], 'dockerd'),
       podman: tool('podman', ['--version']),
       'systemd-analyze': tool('systemd-analyze', ['--version']),
+      'systemd-socket-activate': tool('systemd-socket-activate', ['--version']),
+      make: tool('make', ['--version']),
+      'linux-6.10': viaProbe(
+        probe,
+        'new-syscalls',
+        'cachestat, fchmodat2, futex_wake, lsm_get_self_attr and mseal exist (Linux ≥ 6.10)',
+        (e) => `a syscall of Linux 6.5–6.10 is missing (${e.replace(/^exit \d+: /, '')})`,
+      ),
     };
     return report;
   } finally {

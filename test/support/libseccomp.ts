@@ -39,7 +39,8 @@ interface Lib {
   attrSet(ctx: unknown, attr: number, value: number): number;
   resolveName(name: string): number;
   resolveNameArch(token: number, name: string): number;
-  version(): { major: number; minor: number; micro: number };
+  /** A pointer to libseccomp's static struct scmp_version. */
+  version(): unknown;
   ruleAdd(ctx: unknown, action: number, nr: number, count: number, args: unknown[] | null): number;
   exportBpf(ctx: unknown, fd: number): number;
 }
@@ -84,7 +85,8 @@ function load(): Lib | undefined {
 export function libseccompVersion(): LibseccompVersion {
   const l = load();
   if (!l) throw new Error('libseccomp.so.2 is not available');
-  const v = l.version();
+  // koffi hands back a pointer to the struct; read its fields.
+  const v = koffi.decode(l.version(), 'scmp_version') as { major: number; minor: number; micro: number };
   return [v.major, v.minor, v.micro];
 }
 

@@ -1,11 +1,13 @@
 /* Host capability probe for the test suite (test/support/host-probe.ts compiles and runs it once).
- * usage: probe int80|x32|syscall-info|seccomp
+ * usage: probe int80|x32|syscall-info|seccomp|new-syscalls
  * Exit 0 and one line on stdout when the capability works; any other ending (exit code, signal)
  * is the reason it does not.
  *   int80         an i386 getpid through `int $0x80` returns our pid (IA-32 emulation is on)
  *   x32           getpid with __X32_SYSCALL_BIT returns our pid (the x32 ABI is on)
  *   syscall-info  PTRACE_GET_SYSCALL_INFO answers at a PTRACE_O_TRACESYSGOOD syscall stop (Linux 5.3+)
- *   seccomp       a child can set NO_NEW_PRIVS, load a filter and have it act (ERRNO on getppid) */
+ *   seccomp       a child can set NO_NEW_PRIVS, load a filter and have it act (ERRNO on getppid)
+ *   new-syscalls  cachestat (451), fchmodat2 (452), futex_wake (454), lsm_get_self_attr (459) and
+ *                 mseal (462) exist: none answers ENOSYS (Linux 6.10 and later) */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/filter.h>
@@ -100,12 +102,31 @@ static int probe_seccomp(void) {
   return 0;
 }
 
+static int probe_new_syscalls(void) {
+  static const struct {
+    long nr;
+    const char *name;
+  } calls[] = {{451, "cachestat"}, {452, "fchmodat2"}, {454, "futex_wake"}, {459, "lsm_get_self_attr"}, {462, "mseal"}};
+  for (unsigned i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+    /* Arguments that are harmless where the call exists: bad fds, a null address, zero sizes. */
+    errno = 0;
+    long r = syscall(calls[i].nr, -1L, 0L, 0L, 0L, 0L, 0L);
+    if (r == -1 && errno == ENOSYS) {
+      printf("%s (%ld) answers ENOSYS\n", calls[i].name, calls[i].nr);
+      return 1;
+    }
+  }
+  printf("new syscalls ok\n");
+  return 0;
+}
+
 int main(int argc, char **argv) {
   const char *mode = argc > 1 ? argv[1] : "";
   if (!strcmp(mode, "int80")) return probe_int80();
   if (!strcmp(mode, "x32")) return probe_x32();
   if (!strcmp(mode, "syscall-info")) return probe_syscall_info();
   if (!strcmp(mode, "seccomp")) return probe_seccomp();
-  fprintf(stderr, "usage: probe int80|x32|syscall-info|seccomp\n");
+  if (!strcmp(mode, "new-syscalls")) return probe_new_syscalls();
+  fprintf(stderr, "usage: probe int80|x32|syscall-info|seccomp|new-syscalls\n");
   return 2;
 }

@@ -1,8 +1,19 @@
 // Both launchers (the native one built from launcher.c, and the Node fallback forced with
-// SECCOMP_PROFILER_LAUNCHER=node) must hand the workload the same process: stdio open, fds 3/4 gone,
-// default SIGPIPE/SIGXFSZ, empty signal mask, no_new_privs, the filter installed, the right cwd,
-// argv and env (a job larger than one pipe buffer (64 KiB) included), and the same errors.
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// SECCOMP_PROFILER_LAUNCHER=node) must hand the workload the same process: stdio open, their own
+// fds gone, default SIGPIPE/SIGXFSZ, empty signal mask, no_new_privs, the filter installed, the right
+// cwd, argv and env (a job larger than one pipe buffer (64 KiB) included), the fds and ignored
+// signals it is told to pass on, bytes that are not UTF-8 unchanged, and the same errors.
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,13 +82,75 @@ describe.each(['native', 'node'] as const)('the %s launcher', needs('ptrace', 's
     expect(r.recording.syscalls.x86_64?.execve?.count).toBeGreaterThanOrEqual(2);
   });
 
-  it('an interpreter that does not exist → NOT_FOUND (execve ENOENT in the launcher)', async () => {
+  it('passes on the fds it is told to, at the same numbers, and closes stdio it is not', async () => {
+    const outFile = join(dir, `fds-${kind}.txt`);
+    writeFileSync(join(dir, 'payload'), 'payload\n');
+    // Opened close-on-exec, as Node opens everything; dash redirects only fds 0-9, so read it by path.
+    const payload = openSync(join(dir, 'payload'), 'r');
+    try {
+      const script = `l=; for f in /proc/self/fd/*; do [ -e "$f" ] && l="$l \${f##*/}"; done
+        { cat /proc/self/fd/${payload}; echo $l; } > ${outFile}`;
+      const r = await trace({
+        argv: ['sh', '-c', script],
+        inherit: { fds: [1, 2, payload], ignoredSignals: [] },
+      });
+      expect(r.outcome).toEqual({ status: 'exited', code: 0 });
+      const [first, listed] = readFileSync(outFile, 'utf8').split('\n');
+      expect(first).toBe('payload');
+      // fd 0 was not passed on, so it is closed (not /dev/null); the launcher's own fds are gone.
+      expect(
+        listed
+          ?.trim()
+          .split(' ')
+          .map(Number)
+          .sort((a, b) => a - b),
+      ).toEqual([1, 2, payload]);
+    } finally {
+      closeSync(payload);
+    }
+  });
+
+  it('starts the workload with the ignored signals it is told to, every other one default', async () => {
+    const outFile = join(dir, `sigign-${kind}.txt`);
+    const r = await trace({
+      argv: ['sh', '-c', `grep SigIgn /proc/self/status > ${outFile}`],
+      inherit: { fds: [0, 1, 2], ignoredSignals: [1, 3, 33] },
+    });
+    expect(r.outcome).toEqual({ status: 'exited', code: 0 });
+    // SIGHUP (bit 0), SIGQUIT (bit 2), and 33 (bit 32): nothing of Node's (PIPE, XFSZ) or ours (USR1).
+    expect(readFileSync(outFile, 'utf8').trim()).toBe('SigIgn:\t0000000100000005');
+  });
+
+  it('passes argv, env and cwd bytes that are not UTF-8 unchanged', async () => {
+    const outFile = join(dir, `bytes-${kind}.txt`);
+    const odd = Buffer.from([0x61, 0xff, 0xfe, 0x80, 0x62]);
+    const where = Buffer.concat([Buffer.from(`${dir}/dir-`), odd, Buffer.from(`-${kind}`)]);
+    mkdirSync(where);
+    const script = `{ printf '%s' "$1"; printf '|%s|' "$ODD"; pwd -P; } | od -An -tx1 > ${outFile}`;
+    const r = await trace({
+      argv: ['sh', '-c', script, 'x', odd],
+      env: [`PATH=${process.env.PATH}`, Buffer.concat([Buffer.from('ODD='), odd])],
+      cwd: where,
+    });
+    expect(r.outcome).toEqual({ status: 'exited', code: 0 });
+    const hex = readFileSync(outFile, 'utf8').split(/\s+/).filter(Boolean).join('');
+    const want = Buffer.concat([odd, Buffer.from('|'), odd, Buffer.from('|'), where, Buffer.from('\n')]);
+    expect(hex).toBe(want.toString('hex'));
+    // The recording keeps the exact bytes beside the readable text.
+    const run = r.recording.runs[0]!;
+    expect(run.command[4]).toBe('a\uFFFD\uFFFD\uFFFDb');
+    expect(Buffer.from(run.commandBytes![4]!, 'base64').equals(odd)).toBe(true);
+    expect(Buffer.from(run.cwdBytes!, 'base64').equals(where)).toBe(true);
+  });
+
+  it('a script whose #! interpreter does not exist → NOT_FOUND, naming the interpreter', async () => {
     const script = join(dir, `missing-interp-${kind}`);
-    writeFileSync(script, '#!/no/such/interpreter\n');
+    writeFileSync(script, '#!/no/such/interpreter -x\n');
     chmodSync(script, 0o755);
     await expect(trace({ argv: [script] })).rejects.toMatchObject({
       code: 'NOT_FOUND',
-      message: `${script}: command not found`,
+      exitCode: 127,
+      message: `${script}: bad interpreter: /no/such/interpreter: no such file (its #! line)`,
     });
   });
 

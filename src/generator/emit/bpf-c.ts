@@ -2,6 +2,7 @@
 import type { ValidatedProgram } from '../bpf/types.js';
 import type { Policy } from '../policy/types.js';
 import { compilePolicy } from '../seccomp/compile.js';
+import { rangeNotes } from './by-name.js';
 import { provenanceComment } from './provenance.js';
 
 const hex = (n: number, width: number): string => `0x${n.toString(16).padStart(width, '0')}`;
@@ -10,7 +11,7 @@ const hex = (n: number, width: number): string => `0x${n.toString(16).padStart(w
 export function emitBpfC(policy: Policy, program: ValidatedProgram = compilePolicy(policy)): string {
   const rows = program.map((i) => `  {${hex(i.code, 4)}, ${i.jt}, ${i.jf}, ${hex(i.k >>> 0, 8)}},`);
   return `/*
-${provenanceComment(policy, ' *')}
+${provenanceComment(policy, ' *', rangeNotes(policy, true, 'bpf-c'))}
  *
  * Usage: #include this header, then call profile_install() right before execve():
  * it sets no_new_privs and installs the filter for the calling thread (and what it execs).

@@ -2,6 +2,7 @@
 // Field names follow api/seccompprofile/v1beta1/seccompprofile_types.go; errnoRet is a string there.
 import { stringify } from 'yaml';
 import type { Policy } from '../policy/types.js';
+import { assertEveryRuleNamed, rangeNotes } from './by-name.js';
 import { provenanceComment, provenanceJson } from './provenance.js';
 import { toScmpProfile, widenedByName } from './seccomp-json.js';
 
@@ -17,8 +18,9 @@ function profileName(policy: Policy): string {
 }
 
 export function emitK8s(policy: Policy): string {
+  assertEveryRuleNamed(policy, 'k8s');
   const scmp = toScmpProfile(policy);
-  const notes = widenedByName(policy);
+  const notes = [...widenedByName(policy), ...rangeNotes(policy, false, 'k8s')];
   const prov = provenanceJson(policy, notes);
   const doc = {
     apiVersion: 'security-profiles-operator.x-k8s.io/v1beta1',

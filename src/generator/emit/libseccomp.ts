@@ -3,11 +3,12 @@
 // and execs its argv.
 
 import { errnoName } from '../../arch/errno.js';
-import type { Arch } from '../../arch/index.js';
+import { type Arch, syscallName } from '../../arch/index.js';
 import { SCMP_ARCH } from '../../arch/scmp.js';
 import { actionFact } from '../../arch/seccomp.js';
 import { SCMP_CMP } from '../policy/scmp-ops.js';
 import { type Action, type Condition, type Policy, sameAction } from '../policy/types.js';
+import { rangeNotes } from './by-name.js';
 import { provenanceComment } from './provenance.js';
 
 function cAction(a: Action): string {
@@ -42,17 +43,17 @@ export function emitLibseccomp(policy: Policy): string {
       // libseccomp refuses rules whose action is the default; they change nothing.
       if (sameAction(rule.action, policy.defaultAction)) continue;
       const conds = rule.conditions.map((c) => cCond(c, arch));
-      rows.push(
-        `  {"${rule.syscall}", ${rule.nr}, ${cAction(rule.action)}, ${conds.length}, {${conds.join(', ')}}},`,
-      );
+      // A number without a name (recorded by number) goes in by number: NULL name.
+      const name = syscallName(arch, rule.nr) === rule.syscall ? `"${rule.syscall}"` : 'NULL';
+      rows.push(`  {${name}, ${rule.nr}, ${cAction(rule.action)}, ${conds.length}, {${conds.join(', ')}}},`);
     }
     tables.push(
-      `static const struct profile_rule rules_${arch}[] = {\n${rows.join('\n')}\n  {0, 0, 0, 0, {{0}}}\n};`,
+      `static const struct profile_rule rules_${arch}[] = {\n${rows.join('\n')}\n  {NULL, -1, 0, 0, {{0}}}\n};`,
     );
     builds.push(`  if (add_arch(&ctx, ${SCMP_ARCH[arch]}, rules_${arch}) < 0) goto fail;`);
   }
   return `/*
-${provenanceComment(policy, ' *')}
+${provenanceComment(policy, ' *', rangeNotes(policy, false, 'libseccomp'))}
  *
  * Build: gcc -DMAIN profile.c -lseccomp -o profile-exec && ./profile-exec COMMAND [ARG...]
  * Without -DMAIN, link it into your program and call profile_build() and seccomp_load().
@@ -69,8 +70,8 @@ ${provenanceComment(policy, ' *')}
 #include <unistd.h>
 
 struct profile_rule {
-  const char *name;
-  int nr; /* the number on this ABI, for a libseccomp too old to know the name */
+  const char *name; /* NULL: a number without a name, added by number */
+  int nr; /* the number on this ABI, for a libseccomp too old to know the name; -1 ends a table */
   uint32_t action;
   unsigned int count;
   struct scmp_arg_cmp cmp[6];
@@ -90,13 +91,22 @@ static scmp_filter_ctx new_ctx(uint32_t arch) {
   return ctx;
 }
 
-/* Adds one ABI's rules; syscall names are resolved by libseccomp for that ABI. */
+/*
+ * Adds one ABI's rules; syscall names are resolved by libseccomp for that ABI. libseccomp takes raw
+ * numbers on the native ABI only: a number it cannot name on another ABI fails the build rather than
+ * give the workload a narrower filter than the profile.
+ */
 static int add_arch(scmp_filter_ctx *all, uint32_t arch, const struct profile_rule *rules) {
   scmp_filter_ctx ctx = new_ctx(arch);
   if (!ctx) return -ENOMEM;
-  for (const struct profile_rule *r = rules; r->name; r++) {
-    int nr = seccomp_syscall_resolve_name(r->name);
+  for (const struct profile_rule *r = rules; r->name || r->nr >= 0; r++) {
+    int nr = r->name ? seccomp_syscall_resolve_name(r->name) : __NR_SCMP_ERROR;
     if (nr == __NR_SCMP_ERROR) {
+      if (arch != seccomp_arch_native() && !r->name) {
+        fprintf(stderr, "profile: syscall %d has no name; libseccomp adds numbers on the native ABI only\\n", r->nr);
+        seccomp_release(ctx);
+        return -EINVAL;
+      }
       if (arch != seccomp_arch_native()) {
         fprintf(stderr, "profile: this libseccomp does not know %s; it gets the default action\\n", r->name);
         continue;
@@ -105,7 +115,7 @@ static int add_arch(scmp_filter_ctx *all, uint32_t arch, const struct profile_ru
     }
     int rc = seccomp_rule_add_exact_array(ctx, r->action, nr, r->count, r->cmp);
     if (rc < 0) {
-      fprintf(stderr, "profile: cannot add rule for %s: %s\\n", r->name, strerror(-rc));
+      fprintf(stderr, "profile: cannot add rule for syscall %d (%s): %s\\n", r->nr, r->name ? r->name : "no name", strerror(-rc));
       seccomp_release(ctx);
       return rc;
     }

@@ -3,6 +3,7 @@
 import { errnoText } from '../../arch/errno.js';
 import { formatAction } from '../policy/describe-options.js';
 import type { Policy } from '../policy/types.js';
+import { assertEveryRuleNamed, rangeNotes } from './by-name.js';
 import { provenanceComment } from './provenance.js';
 import { widenedByName } from './seccomp-json.js';
 
@@ -23,6 +24,7 @@ function wrap(prefix: string, words: readonly string[], width = 100): string[] {
 }
 
 export function emitSystemd(policy: Policy): string {
+  assertEveryRuleNamed(policy, 'systemd');
   const allowed = new Set<string>();
   const conditional = new Set<string>();
   const other = new Map<string, string>();
@@ -37,7 +39,8 @@ export function emitSystemd(policy: Policy): string {
     }
   }
   for (const name of allowed) other.delete(name);
-  const out: string[] = [provenanceComment(policy, '#', widenedByName(policy))];
+  const notes = [...widenedByName(policy), ...rangeNotes(policy, false, 'systemd')];
+  const out: string[] = [provenanceComment(policy, '#', notes)];
   out.push(
     '#',
     '# Install as /etc/systemd/system/UNIT.service.d/seccomp.conf, then `systemctl daemon-reload`',

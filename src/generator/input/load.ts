@@ -12,7 +12,7 @@ import { describeOptions } from '../policy/describe-options.js';
 import { policyFromRecordings } from '../policy/from-recordings.js';
 import type { GenerateOptions } from '../policy/options.js';
 import { runtimeSyscalls } from '../policy/runtime.js';
-import type { Action, Policy, Rule } from '../policy/types.js';
+import type { Action, NumberRange, Policy, Rule } from '../policy/types.js';
 import { actionValue } from '../policy/types.js';
 import { policyFromProgram } from '../seccomp/analyze.js';
 import { exactLift, readFilter } from './bpf.js';
@@ -23,7 +23,13 @@ export type InputKind = 'recording' | 'docker' | 'oci' | 'bpf';
 
 export type LoadedInput =
   | { kind: 'recording'; recording: Recording }
-  | { kind: 'docker' | 'oci'; policy: Policy; meta?: { command?: string[]; cwd?: string } }
+  | {
+      kind: 'docker' | 'oci';
+      policy: Policy;
+      meta?: { command?: string[]; cwd?: string };
+      /** What the profile said that the policy does not keep (names skipped per ABI). */
+      notes?: readonly string[];
+    }
   /** A raw filter: the program itself, and its lift (exact where summarizeProgram says so). */
   | { kind: 'bpf'; policy: Policy; program: ValidatedProgram; meta?: undefined };
 
@@ -61,7 +67,7 @@ export function loadInput(path: string, opts: GenerateOptions): LoadedInput {
       const isOci = 'ociVersion' in doc || 'linux' in doc;
       if (isOci || 'defaultAction' in doc) {
         const kind = isOci ? 'oci' : 'docker';
-        const { policy, meta } = policyFromSeccompJson(
+        const { policy, meta, notes } = policyFromSeccompJson(
           isOci ? ociSeccompObject(doc, path) : doc,
           path,
           opts,
@@ -69,7 +75,7 @@ export function loadInput(path: string, opts: GenerateOptions): LoadedInput {
         );
         const outerMeta = isOci ? metaOf(doc, path, opts) : undefined;
         const m = meta ?? outerMeta;
-        return m ? { kind, policy, meta: m } : { kind, policy };
+        return m ? { kind, policy, meta: m, notes } : { kind, policy, notes };
       }
     }
     throw new ProfilerError(
@@ -103,13 +109,17 @@ function ruleKey(r: Rule): string {
   return `${r.nr}/${actionValue(r.action)}/${r.conditions.map((c) => `${c.arg}${c.op}${c.value}:${c.valueTwo ?? ''}`).join('&')}`;
 }
 
-/** The union of policies: the first one's default action; rules appended per arch, duplicates dropped. */
+/**
+ * The union of policies: the first one's default action; rules appended per arch, duplicates
+ * dropped; per arch the ranges of the first policy that has any.
+ */
 export function unionPolicies(policies: readonly Policy[]): Policy {
   const [first, ...rest] = policies;
   if (!first) throw new ProfilerError('USAGE', 'no inputs');
   if (!rest.length) return first;
   const arches: Arch[] = [...first.arches];
   const rules: Partial<Record<Arch, Rule[]>> = {};
+  const ranges: Partial<Record<Arch, readonly NumberRange[]>> = {};
   for (const p of policies) {
     for (const arch of p.arches) {
       if (!arches.includes(arch)) arches.push(arch);
@@ -117,9 +127,16 @@ export function unionPolicies(policies: readonly Policy[]): Policy {
       rules[arch] = list;
       const seen = new Set(list.map(ruleKey));
       for (const r of p.rules[arch] ?? []) if (!seen.has(ruleKey(r))) list.push(r);
+      const own = p.ranges?.[arch];
+      if (own?.length && !ranges[arch]) ranges[arch] = own;
     }
   }
-  return { defaultAction: first.defaultAction, arches, rules };
+  return {
+    defaultAction: first.defaultAction,
+    arches,
+    rules,
+    ...(Object.keys(ranges).length ? { ranges } : {}),
+  };
 }
 
 /** A converted profile gets the runtime set (allowed first) and the errno overrides, when asked for. */
@@ -158,6 +175,7 @@ export function loadPolicy(
   const recordings: Recording[] = [];
   const policies: Policy[] = [];
   let meta: ProfileMeta | undefined;
+  const notes: string[] = [];
   for (const path of paths) {
     const input = loadInput(path, opts);
     if (input.kind === 'recording') recordings.push(input.recording);
@@ -165,6 +183,8 @@ export function loadPolicy(
       const policy = input.kind === 'bpf' ? exactLift(path, input, opts.lossy === true) : input.policy;
       policies.push(applyToProfile(policy, runtimeForProfiles ? opts : { ...opts, runtime: 'none' }));
       meta ??= input.meta;
+      if (input.kind !== 'bpf')
+        for (const note of input.notes ?? []) notes.push(paths.length > 1 ? `${path}: ${note}` : note);
     }
   }
   if (recordings.length) {
@@ -172,6 +192,7 @@ export function loadPolicy(
     if (!fromRecordings.arches.length)
       throw new ProfilerError('BAD_INPUT', `${paths.join(', ')}: the recordings hold no syscalls`);
     policies.unshift(fromRecordings);
+    notes.unshift(...(fromRecordings.provenance?.notes ?? []));
   }
   const policy = unionPolicies(policies);
   const run = recordings[0]?.runs[0];
@@ -186,6 +207,7 @@ export function loadPolicy(
       options,
       ...(command ? { command } : {}),
       ...(cwd ? { cwd } : {}),
+      ...(notes.length ? { notes } : {}),
     },
   };
 }

@@ -3,14 +3,14 @@
 // here what it means to Docker: includes/excludes, errnoRet defaults, repeated-arg-index rules.
 
 import { errnoNumber } from '../../arch/errno.js';
-import { type Arch, nativeArch, syscallNumber } from '../../arch/index.js';
+import { type Arch, lookupSyscall, nativeArch } from '../../arch/index.js';
 import { archOfScmp, FOREIGN_SCMP_ARCHES, SCMP_ARCH } from '../../arch/scmp.js';
 import { actionOfScmp, SCMP_ACTION_NAMES } from '../../arch/seccomp.js';
 import { ProfilerError } from '../../errors.js';
 import type { JsonValue } from '../../util/json.js';
 import { DOCKER_DEFAULT_CAPS, normalizeCap } from '../policy/capabilities.js';
 import { targetKernel } from '../policy/kernel-version.js';
-import { existsOn, isKnownSyscall, suggestion } from '../policy/names.js';
+import { isKnownSyscall, suggestion } from '../policy/names.js';
 import type { GenerateOptions } from '../policy/options.js';
 import { opOfScmp, SCMP_CMP } from '../policy/scmp-ops.js';
 import {
@@ -23,6 +23,7 @@ import {
 } from '../policy/types.js';
 import { Ctx, isObj, type Obj } from './json-shape.js';
 import { applies, type Filter } from './moby-conditions.js';
+import { SkippedNames } from './skipped-names.js';
 
 const EPERM = errnoNumber('EPERM')!;
 const U64_MAX = (1n << 64n) - 1n;
@@ -33,6 +34,14 @@ export type Dialect = 'docker' | 'oci';
 export interface ProfileMeta {
   readonly command?: string[];
   readonly cwd?: string;
+}
+
+/** A profile read into the IR, with its metadata and what it said that the policy does not keep. */
+export interface ParsedProfile {
+  readonly policy: Policy;
+  readonly meta?: ProfileMeta;
+  /** One line each, e.g. the names skipped on ABIs that lack them. */
+  readonly notes: readonly string[];
 }
 
 /** Maps a SCMP_ACT_* name (+ errnoRet) to an Action; SCMP_ACT_KILL is kill-thread, as in runc. */
@@ -173,7 +182,7 @@ export function policyFromSeccompJson(
   source: string,
   opts: GenerateOptions,
   dialect: Dialect,
-): { policy: Policy; meta?: ProfileMeta } {
+): ParsedProfile {
   const ctx: Ctx = new Ctx(source);
   if (!isObj(doc)) return ctx.fail('', 'expected a JSON object');
   const defaultAction = actionFromScmp(doc.defaultAction, doc.defaultErrnoRet, ctx, 'defaultAction');
@@ -184,6 +193,7 @@ export function policyFromSeccompJson(
     targetArches: opts.arches ?? [arches[0] ?? nativeArch()],
   };
   const rules: Record<string, Rule[]> = Object.fromEntries(arches.map((a) => [a, []]));
+  const skipped = new SkippedNames();
   const syscalls = doc.syscalls ?? [];
   if (!Array.isArray(syscalls)) return ctx.fail('syscalls', 'expected an array');
   for (const [i, entry] of syscalls.entries()) {
@@ -213,9 +223,13 @@ export function policyFromSeccompJson(
     if (sameAction(action, defaultAction)) continue;
     for (const arch of arches) {
       for (const name of names) {
-        if (!existsOn(arch, name)) continue;
-        const nr = syscallNumber(arch, name)!;
-        for (const conditions of groups) rules[arch]!.push({ syscall: name, nr, action, conditions });
+        const found = lookupSyscall(arch, name);
+        if (found.kind !== 'syscall') {
+          skipped.add(name, arch);
+          continue;
+        }
+        for (const conditions of groups)
+          rules[arch]!.push({ syscall: name, nr: found.nr, action, conditions });
       }
     }
   }
@@ -230,5 +244,6 @@ export function policyFromSeccompJson(
     meta = { ...(command ? { command } : {}), ...(cwd ? { cwd } : {}) };
   }
   const policy: Policy = { defaultAction, arches, rules };
-  return meta ? { policy, meta } : { policy };
+  const notes = skipped.notes(arches);
+  return meta ? { policy, meta, notes } : { policy, notes };
 }

@@ -25,6 +25,7 @@ export function describeOptions(opts: GenerateOptions): Record<string, string> {
     // 'auto' left unresolved (no output format decided it) adds nothing: that is 'none'.
     runtime: opts.runtime === 'auto' ? 'none' : opts.runtime,
   };
+  out.enosysNewer = String(opts.enosysNewer);
   if (out.runtime !== 'none' && opts.noNewPrivileges !== undefined)
     out.noNewPrivileges = String(opts.noNewPrivileges);
   if (opts.executables?.include.length) out.exe = opts.executables.include.join(',');

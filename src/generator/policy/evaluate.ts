@@ -1,6 +1,6 @@
 // Direct evaluation of a Policy: the reference semantics the compiled BPF must match.
 import { type Arch, archOf } from '../../arch/index.js';
-import type { Action, Condition, Policy } from './types.js';
+import { type Action, type Condition, fallbackAction, type Policy } from './types.js';
 
 const MASK64 = (1n << 64n) - 1n;
 const MASK32 = 0xffffffffn;
@@ -43,7 +43,8 @@ export function conditionHolds(cond: Condition, args: readonly bigint[], arch: A
 
 /**
  * The action `policy` gives `input`: foreign or disallowed arches are killed (kill-process),
- * then the first rule for the syscall whose conditions all hold, else the default action.
+ * then the first rule for the syscall whose conditions all hold, else the action of the range the
+ * number lies in (policy.ranges), else the default action.
  */
 export function evaluatePolicy(policy: Policy, input: SyscallInput): Action {
   const arch = archOf(input.auditArch, input.nr);
@@ -52,5 +53,5 @@ export function evaluatePolicy(policy: Policy, input: SyscallInput): Action {
     if (rule.nr !== input.nr) continue;
     if (rule.conditions.every((c) => conditionHolds(c, input.args, arch))) return rule.action;
   }
-  return policy.defaultAction;
+  return fallbackAction(policy, arch, input.nr);
 }

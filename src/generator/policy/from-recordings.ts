@@ -1,15 +1,30 @@
 // Recordings → Policy: the union of what was seen, plus the baseline and runtime sets, with
 // argument rules pinned to observed values where `--args` asks for it.
-import { ARCHES, type Arch, syscallNumber } from '../../arch/index.js';
+import { ARCHES, type Arch, syscallName, syscallNumber } from '../../arch/index.js';
 import { ProfilerError } from '../../errors.js';
 import { ARG_SPECS, type ArgField } from '../../recording/arg-specs.js';
 import type { Recording } from '../../recording/schema.js';
 import { TOOL_NAME, TOOL_VERSION } from '../../version.js';
 import { describeOptions } from './describe-options.js';
+import {
+  answersNewerWithEnosys,
+  newerNumberRanges,
+  newerSyscallRules,
+  newerSyscallsNote,
+  oldestRecordedKernel,
+  unknownKernelNote,
+} from './newer-syscalls.js';
 import type { GenerateOptions } from './options.js';
 import { BASELINE_SYSCALLS, runtimeSyscalls } from './runtime.js';
 import { selectExecutables } from './select.js';
-import { type Action, type Condition, type Policy, type Rule, sameAction } from './types.js';
+import {
+  type Action,
+  type Condition,
+  type NumberRange,
+  type Policy,
+  type Rule,
+  sameAction,
+} from './types.js';
 
 const LOW32 = 0xffffffffn;
 const PROT_WRITE = 0x2n;
@@ -42,14 +57,16 @@ interface Seen {
   values: Map<string, bigint[]> | undefined;
 }
 
-function seenArgs(recs: readonly Recording[], arch: Arch, name: string): Seen {
+function seenArgsOf(recs: readonly Recording[], arch: Arch, names: readonly string[]): Seen {
   const fields = new Map<string, bigint[]>();
+  const [name] = names;
   for (const rec of recs) {
-    if (!rec.syscalls[arch]?.[name]) continue;
-    const entry = rec.args[arch]?.[name];
+    const recorded = names.find((n) => rec.syscalls[arch]?.[n]);
+    if (recorded === undefined) continue;
+    const entry = rec.args[arch]?.[recorded];
     if (!entry || entry.truncated || entry.values.length === 0) return { values: undefined };
     for (const tuple of entry.values) {
-      for (const spec of ARG_SPECS[name] ?? []) {
+      for (const spec of ARG_SPECS[name!] ?? []) {
         const v = tuple[spec.name];
         if (v === undefined) return { values: undefined };
         const list = fields.get(spec.name) ?? [];
@@ -114,10 +131,37 @@ export function recordedArches(recs: readonly Recording[]): Arch[] {
 const ALLOW: Action = { kind: 'allow' };
 
 /**
+ * What `recs` saw on `arch`, by number: each recorded name with the number it stands for. A name the
+ * table knows keeps its number; a number without a name (`syscall_500`: newer than our table, or a
+ * name a newer table gave it) stays by the number recorded, so it is never dropped. Old recordings
+ * that wrote `syscall_452` before 452 had a name get the table's name now.
+ */
+export function recordedSyscalls(recs: readonly Recording[], arch: Arch): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const rec of recs) {
+    for (const [name, { nr: recorded }] of Object.entries(rec.syscalls[arch] ?? {})) {
+      const nr = syscallNumber(arch, name) ?? recorded;
+      if (!out.has(nr)) out.set(nr, syscallName(arch, nr) ?? `syscall_${nr}`);
+    }
+  }
+  return out;
+}
+
+/** The recorded names of `recs` on `arch` that stand for `nr` (for their argument values). */
+function recordedNames(recs: readonly Recording[], arch: Arch, nr: number, name: string): string[] {
+  const names = new Set([name]);
+  for (const rec of recs)
+    for (const [recorded, entry] of Object.entries(rec.syscalls[arch] ?? {}))
+      if ((syscallNumber(arch, recorded) ?? entry.nr) === nr) names.add(recorded);
+  return [...names];
+}
+
+/**
  * The Policy allowing the union of what `recs` saw, plus the baseline and runtime sets.
  * Rules are sorted by syscall number; a syscall with argument rules gets one rule per allowed value.
- * Syscalls with `truncated` argument lists are never restricted. Recordings without any syscall
- * (and no `opts.arches`) give a policy with no arches.
+ * Syscalls with `truncated` argument lists are never restricted. Numbers without a name are allowed
+ * by number. Recordings without any syscall (and no `opts.arches`) give a policy with no arches.
+ * With `opts.enosysNewer`, syscalls newer than the oldest recorded kernel return ENOSYS.
  */
 export function policyFromRecordings(all: readonly Recording[], opts: GenerateOptions): Policy {
   if (!all.length) throw new ProfilerError('USAGE', 'no recordings to build a policy from');
@@ -126,14 +170,20 @@ export function policyFromRecordings(all: readonly Recording[], opts: GenerateOp
   const arches = opts.arches ? [...opts.arches] : recordedArches(recs);
   const extra = new Set<string>(opts.baseline ? BASELINE_SYSCALLS : []);
   const runtime = new Set(runtimeSyscalls(opts.runtime, opts.noNewPrivileges));
+  const kernel = oldestRecordedKernel(recs);
+  const newer = opts.enosysNewer && answersNewerWithEnosys(opts.defaultAction);
   const rules: Partial<Record<Arch, Rule[]>> = {};
+  const newerRules: Partial<Record<Arch, Rule[]>> = {};
+  const ranges: Partial<Record<Arch, NumberRange[]>> = {};
   for (const arch of arches) {
-    const names = new Set<string>([...extra, ...runtime, ...opts.errnoOverrides.keys()]);
-    for (const rec of recs) for (const name of Object.keys(rec.syscalls[arch] ?? {})) names.add(name);
-    const out: Rule[] = [];
-    for (const name of names) {
+    const wanted = new Map<number, string>();
+    for (const name of [...extra, ...runtime, ...opts.errnoOverrides.keys()]) {
       const nr = syscallNumber(arch, name);
-      if (nr === undefined) continue;
+      if (nr !== undefined) wanted.set(nr, name);
+    }
+    for (const [nr, name] of recordedSyscalls(recs, arch)) if (!wanted.has(nr)) wanted.set(nr, name);
+    const out: Rule[] = [];
+    for (const [nr, name] of wanted) {
       const errno = opts.errnoOverrides.get(name);
       if (errno !== undefined) {
         const action: Action = { kind: 'errno', errno };
@@ -146,24 +196,34 @@ export function policyFromRecordings(all: readonly Recording[], opts: GenerateOp
       const restricted =
         runtime.has(name) && !WX_SYSCALLS.has(name)
           ? undefined
-          : argRules(name, seenArgs(recs, arch, name), opts.args);
+          : argRules(name, seenArgsOf(recs, arch, recordedNames(recs, arch, nr, name)), opts.args);
       if (!restricted) out.push({ syscall: name, nr, action: ALLOW, conditions: [] });
       else for (const conditions of restricted) out.push({ syscall: name, nr, action: ALLOW, conditions });
     }
+    if (newer && kernel) {
+      const added = newerSyscallRules(arch, kernel, new Set(wanted.values()));
+      newerRules[arch] = added;
+      out.push(...added);
+      ranges[arch] = newerNumberRanges(arch);
+    }
     rules[arch] = out.sort((a, b) => a.nr - b.nr);
   }
+  const notes =
+    newer && arches.length ? [kernel ? newerSyscallsNote(kernel, newerRules) : unknownKernelNote()] : [];
   const command = recs[0]?.runs[0]?.command;
   const cwd = recs[0]?.runs[0]?.cwd;
   return {
     defaultAction: opts.defaultAction,
     arches,
     rules,
+    ...(Object.keys(ranges).length ? { ranges } : {}),
     provenance: {
       tool: `${TOOL_NAME} ${TOOL_VERSION}`,
       sources: [],
       options: describeOptions(opts),
       ...(command ? { command } : {}),
       ...(cwd ? { cwd } : {}),
+      ...(notes.length ? { notes } : {}),
     },
   };
 }

@@ -1,85 +1,10 @@
-// Syscall names across our ABIs, and "did you mean" suggestions for names we do not know.
-import { ARCHES, type Arch, syscallNumber, syscallTable } from '../../arch/index.js';
-
-/**
- * Names that are real syscalls on ABIs we have no table for (arm, s390, ppc, mips, riscv) or that
- * newer kernels added after the headers our tables come from. A profile may name them; like libseccomp,
- * we skip them on ABIs that lack them instead of failing.
- */
-const KNOWN_ELSEWHERE = [
-  // added after the installed kernel headers
-  'cachestat',
-  'fchmodat2',
-  'map_shadow_stack',
-  'futex_wake',
-  'futex_wait',
-  'futex_requeue',
-  'statmount',
-  'listmount',
-  'lsm_get_self_attr',
-  'lsm_set_self_attr',
-  'lsm_list_modules',
-  'mseal',
-  'setxattrat',
-  'getxattrat',
-  'listxattrat',
-  'removexattrat',
-  'open_tree_attr',
-  'file_getattr',
-  'file_setattr',
-  'uretprobe',
-  // other ABIs
-  'recv',
-  'send',
-  'arm_fadvise64_64',
-  'arm_sync_file_range',
-  'sync_file_range2',
-  'breakpoint',
-  'cacheflush',
-  'set_tls',
-  'usr26',
-  'usr32',
-  'swapcontext',
-  'switch_endian',
-  'sys_debug_setcontext',
-  'subpage_prot',
-  'spu_create',
-  'spu_run',
-  'multiplexer',
-  'rtas',
-  's390_pci_mmio_read',
-  's390_pci_mmio_write',
-  's390_runtime_instr',
-  's390_guarded_storage',
-  's390_sthyi',
-  'riscv_flush_icache',
-  'riscv_hwprobe',
-  'sysmips',
-  'cachectl',
-  'atomic_barrier',
-  'atomic_cmpxchg_32',
-  'or1k_atomic',
-] as const;
-
-let allNames: Set<string> | undefined;
-
-/** Every syscall name we accept in a profile: any of our tables, or KNOWN_ELSEWHERE. */
-export function knownSyscallNames(): ReadonlySet<string> {
-  if (!allNames) {
-    allNames = new Set<string>(KNOWN_ELSEWHERE);
-    for (const arch of ARCHES) for (const name of Object.keys(syscallTable(arch))) allNames.add(name);
-  }
-  return allNames;
-}
+// Syscall names in profiles and on the command line: which ones exist (on any ABI libseccomp knows,
+// from src/arch's tables) and "did you mean" suggestions for the ones that do not.
+import { allSyscallNames, isSyscallName } from '../../arch/index.js';
 
 /** True when `name` is a syscall on some ABI (not necessarily on one the policy targets). */
 export function isKnownSyscall(name: string): boolean {
-  return knownSyscallNames().has(name);
-}
-
-/** True when `name` is a syscall of `arch`. */
-export function existsOn(arch: Arch, name: string): boolean {
-  return syscallNumber(arch, name) !== undefined;
+  return isSyscallName(name);
 }
 
 function distance(a: string, b: string): number {
@@ -99,7 +24,7 @@ function distance(a: string, b: string): number {
 /** Up to `max` known names closest to `name` (edit distance, then prefix/substring matches). */
 export function nearestNames(
   name: string,
-  candidates: Iterable<string> = knownSyscallNames(),
+  candidates: Iterable<string> = allSyscallNames(),
   max = 3,
 ): string[] {
   const scored: { name: string; score: number }[] = [];

@@ -39,6 +39,12 @@ export interface GenerateOptions {
    * as it does (the output then says what was approximated). Default: such a conversion fails.
    */
   readonly lossy?: boolean;
+  /**
+   * Syscalls introduced after the oldest kernel a recording was made on return ENOSYS instead of a
+   * blocking default action, and so do the numbers above the syscall table where the format can say
+   * it: libc then falls back to the older calls the recording saw (see newer-syscalls.ts).
+   */
+  readonly enosysNewer: boolean;
 }
 
 export const DEFAULT_GENERATE_OPTIONS: GenerateOptions = Object.freeze<GenerateOptions>({
@@ -47,4 +53,5 @@ export const DEFAULT_GENERATE_OPTIONS: GenerateOptions = Object.freeze<GenerateO
   baseline: true,
   args: 'safe',
   runtime: 'auto',
+  enosysNewer: true,
 });

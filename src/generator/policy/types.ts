@@ -44,6 +44,17 @@ export interface Rule {
   readonly conditions: readonly Condition[];
 }
 
+/**
+ * Numbers lo..hi of one ABI (numbered as rules are: x32's with X32_SYSCALL_BIT) where a call that no
+ * rule decides gets `action` instead of the default action. What it is for: the numbers above the
+ * syscall table, i.e. syscalls newer than it, answered with ENOSYS so that libc falls back.
+ */
+export interface NumberRange {
+  readonly lo: number;
+  readonly hi: number;
+  readonly action: Action;
+}
+
 /** Where a policy came from and with which options: emitted as metadata where formats allow. */
 export interface Provenance {
   readonly sources: readonly string[];
@@ -51,6 +62,8 @@ export interface Provenance {
   readonly command?: readonly string[];
   readonly cwd?: string;
   readonly tool: string;
+  /** What the inputs said that the policy does not keep, or what generation decided: one line each. */
+  readonly notes?: readonly string[];
 }
 
 /**
@@ -61,7 +74,15 @@ export interface Policy {
   readonly defaultAction: Action;
   readonly arches: readonly Arch[];
   readonly rules: Readonly<Partial<Record<Arch, readonly Rule[]>>>;
+  /** Per arch, disjoint ranges whose numbers get another action than the default when no rule decides. */
+  readonly ranges?: Readonly<Partial<Record<Arch, readonly NumberRange[]>>>;
   readonly provenance?: Provenance;
+}
+
+/** The action `policy` gives a call of `nr` on `arch` that no rule decides: a range's, or the default. */
+export function fallbackAction(policy: Policy, arch: Arch, nr: number): Action {
+  for (const r of policy.ranges?.[arch] ?? []) if (nr >= r.lo && nr <= r.hi) return r.action;
+  return policy.defaultAction;
 }
 
 /** Numeric SECCOMP_RET_* value of an action (data in the low 16 bits). */

@@ -6,6 +6,7 @@ import {
   type Action,
   actionFromValue,
   type Condition,
+  type NumberRange,
   type Policy,
   type Rule,
   sameAction,
@@ -178,6 +179,7 @@ export function policyFromProgram(p: readonly Instruction[], arches: readonly Ar
   const summary = summarizeProgram(p, arches);
   const defaultAction: Action = summary.defaultAction ?? { kind: 'kill-process' };
   const rules: Partial<Record<Arch, Rule[]>> = {};
+  const ranges: Partial<Record<Arch, NumberRange[]>> = {};
   const kept: Arch[] = [];
   const approximated: string[] = [];
   // An ABI on which every call is killed is one the policy does not list (unlisted ABIs are killed).
@@ -229,11 +231,19 @@ export function policyFromProgram(p: readonly Instruction[], arches: readonly Ar
       }
     }
     rules[arch] = list;
+    const runs: NumberRange[] = [];
+    for (const run of summary.ranges[arch] ?? []) {
+      // A run of numbers whose arguments decide is rare (no compiler we know makes one): left out.
+      if (run.outcome === 'conditional') approximated.push(`${arch}:${run.lo}-${run.hi}`);
+      else runs.push({ lo: run.lo, hi: run.hi, action: run.outcome });
+    }
+    if (runs.length) ranges[arch] = runs;
   }
   return {
     defaultAction,
     arches: kept,
     rules,
+    ...(Object.keys(ranges).length ? { ranges } : {}),
     provenance: {
       tool: 'seccomp-profiler (lifted from BPF)',
       sources: [],

@@ -93,6 +93,34 @@ function outcomeOf(rules: readonly Rule[], defaultValue: number, width: Width): 
     : { kind: 'cond', width, rules: kept, fallthrough };
 }
 
+/** The background of [lo, hi]: pieces with the default value, or a range's value (policy.ranges). */
+function backgroundOf(
+  lo: number,
+  hi: number,
+  arch: Arch,
+  policy: Policy,
+  defaultValue: number,
+): { lo: number; hi: number; value: number }[] {
+  const ranges = (policy.ranges?.[arch] ?? [])
+    .map((r) => ({
+      lo: Math.max(lo, r.lo >>> 0),
+      hi: Math.min(hi, r.hi >>> 0),
+      value: actionValue(r.action),
+    }))
+    .filter((r) => r.lo <= r.hi)
+    .sort((a, b) => a.lo - b.lo);
+  const out: { lo: number; hi: number; value: number }[] = [];
+  let next = lo;
+  for (const r of ranges) {
+    if (r.lo < next) continue; // overlapping ranges: the first one decides (evaluatePolicy agrees)
+    if (r.lo > next) out.push({ lo: next, hi: r.lo - 1, value: defaultValue });
+    out.push(r);
+    next = r.hi + 1;
+  }
+  if (next <= hi) out.push({ lo: next, hi, value: defaultValue });
+  return out;
+}
+
 /** Appends segments covering [lo, hi] for `arch`'s rules (or `fixed` for the whole region). */
 function addRegion(
   out: Segment[],
@@ -102,9 +130,12 @@ function addRegion(
   policy: Policy,
   fixed: number | undefined,
 ): void {
-  const defaultValue = fixed ?? actionValue(policy.defaultAction);
   const width: Width = arch === 'i386' ? 32 : 64;
   const byNr = new Map<number, Rule[]>();
+  const background =
+    fixed === undefined
+      ? backgroundOf(lo, hi, arch, policy, actionValue(policy.defaultAction))
+      : [{ lo, hi, value: fixed }];
   if (fixed === undefined) {
     for (const rule of policy.rules[arch] ?? []) {
       const nr = rule.nr >>> 0;
@@ -126,14 +157,20 @@ function addRegion(
       out.push({ lo: from, hi: to, outcome, key });
     }
   };
-  const dflt: Outcome = { kind: 'ret', value: defaultValue };
+  /** The background over [from, to], split where ranges begin and end. */
+  const fill = (from: number, to: number): void => {
+    for (const b of background)
+      if (b.hi >= from && b.lo <= to)
+        push(Math.max(from, b.lo), Math.min(to, b.hi), { kind: 'ret', value: b.value });
+  };
+  const valueAt = (nr: number): number => background.find((b) => nr >= b.lo && nr <= b.hi)!.value;
   let next = lo;
   for (const nr of [...byNr.keys()].sort((a, b) => a - b)) {
-    if (nr > next) push(next, nr - 1, dflt);
-    push(nr, nr, outcomeOf(byNr.get(nr)!, defaultValue, width));
+    if (nr > next) fill(next, nr - 1);
+    push(nr, nr, outcomeOf(byNr.get(nr)!, valueAt(nr), width));
     next = nr + 1;
   }
-  if (next <= hi) push(next, hi, dflt);
+  if (next <= hi) fill(next, hi);
 }
 
 /** The dispatch table of one AUDIT_ARCH token: segments covering every 32-bit nr. */

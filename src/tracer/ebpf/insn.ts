@@ -116,6 +116,7 @@ export const HELPER = {
   mapLookupElem: 1,
   mapUpdateElem: 2,
   mapDeleteElem: 3,
+  ktimeGetNs: 5,
   getSmpProcessorId: 8,
   getCurrentPidTgid: 14,
   getCurrentTask: 35,

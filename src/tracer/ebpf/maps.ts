@@ -54,6 +54,17 @@ export const SLOT_SEEN = 8;
 export const SLOT_ARGN = 12;
 export const SLOT_SPEC = 16;
 
+/**
+ * signals[0]: { root u32, pad u32, at u64[4] }. User space writes the workload's main process
+ * (root); the signal program stores when that process was last delivered SIGHUP, SIGINT, SIGQUIT,
+ * SIGTERM (bpf_ktime_get_ns, CLOCK_MONOTONIC; 0 = never), in that order.
+ */
+export const SIGNALS_VALUE = 40;
+export const SIGNAL_ROOT = 0;
+export const SIGNAL_AT = 8;
+/** The stop signals, in the order of their SIGNAL_AT slots (as STOP_SIGNALS in protocol.ts). */
+export const SIGNAL_NUMBERS = [1, 2, 3, 15] as const;
+
 /** stats[0]: u64 counters, at these byte offsets. */
 export const STAT = {
   processes: 0,
@@ -78,6 +89,7 @@ export interface Maps {
   readonly args: number;
   readonly slots: number;
   readonly stats: number;
+  readonly signals: number;
   /** Per-CPU scratch where the exec program builds a path before storing it. */
   readonly scratch: number;
 }
@@ -151,6 +163,13 @@ export function createMaps(limits: { readonly counts?: number } = {}): Maps {
         valueSize: STATS_VALUE,
         maxEntries: 1,
         name: 'sp_stats',
+      }),
+      signals: make({
+        type: MAP_TYPE.ARRAY,
+        keySize: 4,
+        valueSize: SIGNALS_VALUE,
+        maxEntries: 1,
+        name: 'sp_signals',
       }),
       scratch: make({
         type: MAP_TYPE.PERCPU_ARRAY,

@@ -1,49 +1,29 @@
 // The eBPF backend's trace(): launch the workload with the usual launcher (no ptrace, no filter),
-// follow its process tree in the kernel, wait for it on this thread, build the same recording.
+// follow its process tree in the kernel, supervise it as trace() does (src/tracer/supervisor.ts:
+// stop signals passed on, the grace period, aborts) and build the same recording.
 import { ProfilerError } from '../../errors.js';
 import { buildRecording } from '../../recording/builder.js';
 import type { TraceOutcome } from '../../recording/trace.js';
 import type { TraceOptions, TraceResult } from '../index.js';
-import { close, waitpid } from '../libc.js';
+import { prepareWorkload } from '../input.js';
+import { launcherError, readLauncherStatus } from '../launch-error.js';
+import { close, kill, rtSigaction, SIG_IGN, waitpid } from '../libc.js';
 import { realpathOr, signalName } from '../proc.js';
-import { launcherError, readLauncherStatus, sendJob, startLauncher } from '../spawn.js';
-import { resolveWorkload } from '../workload.js';
+import { sendJob, startLauncher } from '../spawn.js';
+import { graceMilliseconds, Supervisor } from '../supervisor.js';
 import { EbpfRecorder } from './recorder.js';
+import { EbpfRun } from './run.js';
 
-const WNOHANG = 1;
 const SIGKILL = 9;
-/** A safety net under SIGCHLD, which is the mechanism. */
-const ROOT_POLL_MS = 50;
-/** Descendants that outlive the workload's first process are waited for, like under ptrace. */
-const TREE_POLL_MS = 2;
+const SIGUSR1 = 10;
 
 export interface EbpfTraceResult extends TraceResult {
   /** Sentences on what the recorder could not do exactly (also in the recording's run). */
   readonly notes: readonly string[];
 }
 
-/** Resolves with the launcher's wait status once it (or the workload it became) has exited. */
-function waitForExit(pid: number): Promise<number> {
-  const status = new Int32Array(1);
-  return new Promise((resolve) => {
-    const check = () => {
-      if (waitpid(pid, status, WNOHANG) !== pid) return;
-      process.off('SIGCHLD', check);
-      clearInterval(timer);
-      resolve(status[0]!);
-    };
-    process.on('SIGCHLD', check);
-    const timer = setInterval(check, ROOT_POLL_MS);
-    check();
-  });
-}
-
-async function waitForTree(recorder: EbpfRecorder): Promise<void> {
-  while (recorder.alive()) await new Promise((r) => setTimeout(r, TREE_POLL_MS));
-}
-
 /** A wait status as an exit code: the code, or 128+N for signal N. */
-function codeOf(status: number): number {
+function exitCode(status: number): number {
   return (status & 0x7f) === 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
 }
 
@@ -57,7 +37,8 @@ function outcomeOf(status: number, aborted: boolean): TraceOutcome {
 /**
  * Runs `opts.argv` and records it with eBPF. `recorder` is an open session to use (and close), e.g.
  * one `auto` opened to see whether the kernel accepts it; without it one is opened here, which
- * throws ProfilerError UNAVAILABLE when the kernel refuses.
+ * throws ProfilerError UNAVAILABLE when the kernel refuses. `filter`, `onTraceStop`, `thread`,
+ * `pin` and `noNewPrivileges` are the ptrace tracer's: the workload runs without a filter.
  */
 export async function traceEbpf(opts: TraceOptions, recorder?: EbpfRecorder): Promise<EbpfTraceResult> {
   let session = recorder;
@@ -68,17 +49,26 @@ export async function traceEbpf(opts: TraceOptions, recorder?: EbpfRecorder): Pr
         'the eBPF backend does not keep container scopes apart: record containers with ptrace',
       );
     }
-    const workload = resolveWorkload(opts);
+    const graceMs = graceMilliseconds(opts.grace);
+    const { workload, cwd } = prepareWorkload(opts);
     session ??= EbpfRecorder.open();
     const rec = session;
-    const startedAt = new Date();
+    // Node starts its inspector on SIGUSR1, and the workload can signal us: ignore it for good, as
+    // the ptrace tracer does. The launchers reset it for the workload.
+    rtSigaction(SIGUSR1, SIG_IGN);
+    const epochMs = Date.now();
+    const startedAt = new Date(epochMs);
     const started = performance.now();
+    const run = new EbpfRun(rec, epochMs);
+    const supervisor = new Supervisor(run.view, {
+      graceMs,
+      epochMs,
+      ...(opts.interrupts ? { interrupts: opts.interrupts } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      onRequest: (what) => run.request(what),
+      refresh: () => run.refresh(),
+    });
     const launched = startLauncher(workload);
-    let aborted = false;
-    const onAbort = () => {
-      aborted = true;
-      rec.killAll(SIGKILL);
-    };
     const timer =
       opts.onProgress &&
       setInterval(
@@ -87,38 +77,52 @@ export async function traceEbpf(opts: TraceOptions, recorder?: EbpfRecorder): Pr
       );
     try {
       try {
-        rec.follow(launched.pid, 'launcher');
+        run.launched(launched.pid);
       } catch (error) {
-        process.kill(launched.pid, SIGKILL);
+        kill(launched.pid, SIGKILL);
+        waitpid(launched.pid, new Int32Array(1), 0);
+        close(launched.jobFd);
         throw error;
       }
-      sendJob(launched.jobFd, { ...workload, filter: new Uint8Array(0) });
-      if (opts.signal?.aborted) onAbort();
-      opts.signal?.addEventListener('abort', onAbort);
-      const status = await waitForExit(launched.pid);
+      sendJob(launched, { ...workload, filter: new Uint8Array(0) });
+      supervisor.start();
+      const status = await run.waitRoot();
       // The status pipe is at EOF now: empty after a successful exec, the failure otherwise.
       const launcherFailure = readLauncherStatus(launched.statusFd);
-      if (launcherFailure === undefined) opts.onRootExit?.(codeOf(status));
-      await waitForTree(rec);
-      if (launcherFailure !== undefined && !aborted) throw launcherError(launcherFailure, workload);
-      const outcome = outcomeOf(status, aborted);
+      // Called here rather than by the supervisor, whose wake-up may come after a tree that is
+      // already empty has been collected.
+      if (launcherFailure === undefined) opts.onRootExit?.(exitCode(status));
+      await run.waitTree();
+      if (launcherFailure !== undefined && !run.aborted) throw launcherError(launcherFailure, workload);
+      const outcome = outcomeOf(status, run.aborted);
+      const interruptedBy = supervisor.interruptedBy;
       const { raw, notes } = rec.collect(realpathOr(workload.path));
       const recording = buildRecording(
         {
           command: workload.argv,
-          cwd: workload.cwd,
+          cwd: cwd.bytes,
           startedAt,
           endedAt: new Date(),
           outcome,
+          ...(interruptedBy ? { interruptedBy } : {}),
+          ended: run.ended,
           backend: 'ebpf',
           notes,
         },
         raw,
       );
-      return { outcome, recording, filterEvents: [], notes };
+      return {
+        outcome,
+        recording,
+        filterEvents: [],
+        filterKills: [],
+        ended: run.ended,
+        ...(interruptedBy ? { interruptedBy } : {}),
+        notes,
+      };
     } finally {
+      supervisor.stop();
       if (timer) clearInterval(timer);
-      opts.signal?.removeEventListener('abort', onAbort);
       close(launched.statusFd);
     }
   } finally {

@@ -6,11 +6,22 @@ import { errnoNumber } from '../../arch/errno.js';
 import { ProfilerError } from '../../errors.js';
 import { close, kill } from '../libc.js';
 import { writeArgSpecs } from './arg-table.js';
-import { BpfError, mapDelete, mapNextKey, mapUpdate } from './bpf.js';
+import { BpfError, mapDelete, mapLookup, mapNextKey, mapUpdate } from './bpf.js';
 import { VerifierError } from './bpf-prog.js';
 import { type Collected, collect, readStats } from './collect.js';
 import { kernelLayout, LayoutError } from './layout.js';
-import { closeMaps, createMaps, LAUNCHER_IMAGE, type Maps, PROC_VALUE, USER_IMAGE_BASE } from './maps.js';
+import {
+  closeMaps,
+  createMaps,
+  LAUNCHER_IMAGE,
+  type Maps,
+  PROC_VALUE,
+  SIGNAL_AT,
+  SIGNAL_NUMBERS,
+  SIGNAL_ROOT,
+  SIGNALS_VALUE,
+  USER_IMAGE_BASE,
+} from './maps.js';
 import { allocNative } from './native.js';
 import { pidNamespaceProblem } from './pid-namespace.js';
 import { loadPrograms } from './programs/load.js';
@@ -104,6 +115,53 @@ export class EbpfRecorder {
     }
   }
 
+  /** The image id `pid` runs (LAUNCHER_IMAGE until its exec), or undefined when it is not followed. */
+  imageOf(pid: number): number | undefined {
+    const key = allocNative(4);
+    const value = allocNative(PROC_VALUE);
+    try {
+      key.view.setUint32(0, pid, true);
+      return mapLookup(this.maps.procs, key.address, value.address)
+        ? value.view.getUint32(0, true)
+        : undefined;
+    } finally {
+      key.free();
+      value.free();
+    }
+  }
+
+  /** Notes when `pid` (the workload's main process) is delivered a stop signal (stopSignalTimes()). */
+  watchSignals(pid: number): void {
+    const key = allocNative(4);
+    const value = allocNative(SIGNALS_VALUE);
+    try {
+      key.view.setUint32(0, 0, true);
+      value.bytes.fill(0);
+      value.view.setUint32(SIGNAL_ROOT, pid, true);
+      mapUpdate(this.maps.signals, key.address, value.address);
+    } finally {
+      key.free();
+      value.free();
+    }
+  }
+
+  /**
+   * When the watched process was last delivered SIGHUP, SIGINT, SIGQUIT and SIGTERM, in that order:
+   * CLOCK_MONOTONIC nanoseconds (process.hrtime.bigint()'s clock), 0n for never.
+   */
+  stopSignalTimes(): bigint[] {
+    const key = allocNative(4);
+    const value = allocNative(SIGNALS_VALUE);
+    try {
+      key.view.setUint32(0, 0, true);
+      if (!mapLookup(this.maps.signals, key.address, value.address)) return SIGNAL_NUMBERS.map(() => 0n);
+      return SIGNAL_NUMBERS.map((_, i) => value.view.getBigUint64(SIGNAL_AT + 8 * i, true));
+    } finally {
+      key.free();
+      value.free();
+    }
+  }
+
   /** Thread-group ids followed now. */
   followed(): number[] {
     const pids: number[] = [];
@@ -177,10 +235,10 @@ export class EbpfRecorder {
   }
 }
 
-function processExists(pid: number): boolean {
+/** True while `pid` runs (a zombie has exited; its parent just has not reaped it). */
+export function processExists(pid: number): boolean {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    // A zombie has exited; its parent just has not reaped it.
     return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;

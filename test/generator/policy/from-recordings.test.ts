@@ -19,8 +19,9 @@ function call(
   return evaluatePolicy(policy, { auditArch: AUDIT_ARCH[arch], nr, args }).kind;
 }
 
+/** The syscalls `p` allows on `arch` (ENOSYS rules for newer syscalls aside). */
 const names = (p: Policy, arch: 'x86_64' | 'i386' | 'x32' = 'x86_64') => [
-  ...new Set((p.rules[arch] ?? []).map((r) => r.syscall)),
+  ...new Set((p.rules[arch] ?? []).filter((r) => r.action.kind === 'allow').map((r) => r.syscall)),
 ];
 
 const AF_INET = 2n;

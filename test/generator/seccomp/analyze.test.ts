@@ -205,13 +205,16 @@ describe('reading back random compiled policies', () => {
           const summary = summarizeProgram(program, arches);
           for (const arch of arches) {
             for (const nr of poolOf(arch)) {
-              const got = summary.arches[arch]!.get(nr)!;
+              // Numbers without a name are summarised only where they differ from the default, alone
+              // or in runs.
+              const run = summary.ranges[arch]?.find((r) => nr >= r.lo && nr <= r.hi);
+              const got = summary.arches[arch]!.get(nr) ?? run?.outcome ?? summary.defaultAction!;
               for (const args of [[], ...samples]) {
                 const input = { auditArch: AUDIT_ARCH[arch], nr, args };
                 const want = runFilter(program, seccompData(input));
                 if (got !== 'conditional') expect(actionValue(got)).toBe(want);
                 const approximated = (lifted.provenance?.options.approximated ?? '').split(',');
-                if (approximated.includes(`${arch}:${syscallName(arch, nr)}`)) continue;
+                if (approximated.includes(`${arch}:${syscallName(arch, nr) ?? `syscall_${nr}`}`)) continue;
                 expect(actionValue(evaluatePolicy(lifted, input)), `${arch} ${nr} ${args}`).toBe(want);
               }
             }

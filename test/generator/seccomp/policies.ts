@@ -11,14 +11,30 @@ import {
 import { parseDockerProfile } from '../../../src/generator/input/docker.js';
 import type { SyscallInput } from '../../../src/generator/policy/evaluate.js';
 import { DEFAULT_GENERATE_OPTIONS } from '../../../src/generator/policy/options.js';
-import type { Action, Condition, Op, Policy, Rule } from '../../../src/generator/policy/types.js';
-import { MOBY_DEFAULT } from '../../support/fixtures.js';
+import type {
+  Action,
+  Condition,
+  NumberRange,
+  Op,
+  Policy,
+  Rule,
+} from '../../../src/generator/policy/types.js';
+import { MOBY_DEFAULT, PODMAN_DEFAULT } from '../../support/fixtures.js';
 
 /** Docker's default profile through C's parser, for the default options (x86_64, i386, x32). */
 export function mobyPolicy(): Policy {
   return parseDockerProfile(
     readFileSync(MOBY_DEFAULT, 'utf8'),
     'moby-default.json',
+    DEFAULT_GENERATE_OPTIONS,
+  );
+}
+
+/** podman's default profile (containers/common) the same way: x86_64, i386, x32, default ENOSYS. */
+export function podmanPolicy(): Policy {
+  return parseDockerProfile(
+    readFileSync(PODMAN_DEFAULT, 'utf8'),
+    'podman-default.json',
     DEFAULT_GENERATE_OPTIONS,
   );
 }
@@ -79,10 +95,35 @@ export function conditionArb(opts: { distinctArgs?: boolean } = {}): fc.Arbitrar
     });
 }
 
-/** A few syscall numbers per arch, dense at the start and with gaps, so ranges form and split. */
+/**
+ * A few syscall numbers per arch, dense at the start and with gaps, so ranges form and split, and
+ * two numbers without a name above the table (recorded by number).
+ */
 export function poolOf(arch: Arch): number[] {
   const table = [...new Set(Object.values(syscallTable(arch)))].sort((a, b) => a - b);
-  return [...table.slice(0, 24), ...table.slice(100, 104), ...table.slice(-3)];
+  const base = arch === 'x32' ? X32_SYSCALL_BIT : 0;
+  return [...table.slice(0, 24), ...table.slice(100, 104), ...table.slice(-3), base + 480, base + 500];
+}
+
+/** Named pool numbers only (for tests whose other side needs names, such as libseccomp). */
+export function namedPoolOf(arch: Arch): number[] {
+  return poolOf(arch).filter((nr) => syscallName(arch, nr) !== undefined);
+}
+
+/** Sometimes a range of numbers (0..0x7fffffff, x32's with its bit) with its own action. */
+function rangesArb(arch: Arch): fc.Arbitrary<NumberRange[]> {
+  const base = arch === 'x32' ? X32_SYSCALL_BIT : 0;
+  const top = arch === 'x32' ? 0x7fffffff : arch === 'x86_64' ? X32_SYSCALL_BIT - 1 : 0x7fffffff;
+  return fc.oneof(
+    fc.constant([] as NumberRange[]),
+    fc
+      .record({
+        lo: fc.integer({ min: 400, max: 520 }),
+        len: fc.oneof(fc.integer({ min: 0, max: 40 }), fc.constant(top)),
+        action: fc.constantFrom(...ACTIONS),
+      })
+      .map(({ lo, len, action }) => [{ lo: base + lo, hi: Math.min(top, base + lo + len), action }]),
+  );
 }
 
 function ruleArb(arch: Arch): fc.Arbitrary<Rule> {
@@ -109,8 +150,9 @@ export const policyArb: fc.Arbitrary<Policy> = fc
     i386: fc.array(ruleArb('i386'), { maxLength: 12 }),
     x32: fc.array(ruleArb('x32'), { maxLength: 8 }),
     aarch64: fc.array(ruleArb('aarch64'), { maxLength: 4 }),
+    ranges: fc.record({ x86_64: rangesArb('x86_64'), i386: rangesArb('i386'), x32: rangesArb('x32') }),
   })
-  .map(({ arches, defaultAction, ...rules }) => ({ arches, defaultAction, rules }));
+  .map(({ arches, defaultAction, ranges, ...rules }) => ({ arches, defaultAction, rules, ranges }));
 
 /** Inputs that hit the policy's rules and their boundaries, plus foreign arches and odd numbers. */
 export function inputArb(policy: Policy): fc.Arbitrary<SyscallInput> {
@@ -131,7 +173,7 @@ export function inputArb(policy: Policy): fc.Arbitrary<SyscallInput> {
       fc
         .oneof(
           fc.constantFrom(...poolOf(arch)),
-          fc.constantFrom(-1, 0x7fffffff, 0x3fffffff, -0x80000000, 0x40000000 - 1, 999),
+          fc.constantFrom(-1, 0x7fffffff, 0x3fffffff, -0x80000000, 0x40000000 - 1, 999, 472, 520, 540),
           fc.integer({ min: -0x80000000, max: 0x7fffffff }),
         )
         .map((nr) => ({

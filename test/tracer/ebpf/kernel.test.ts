@@ -13,6 +13,7 @@ import { allocNative } from '../../../src/tracer/ebpf/native.js';
 import { execProgram } from '../../../src/tracer/ebpf/programs/exec.js';
 import { loadPrograms } from '../../../src/tracer/ebpf/programs/load.js';
 import { exitProgram, forkProgram } from '../../../src/tracer/ebpf/programs/sched.js';
+import { signalProgram } from '../../../src/tracer/ebpf/programs/signal.js';
 import { sysEnterProgram } from '../../../src/tracer/ebpf/programs/sys-enter.js';
 import { close } from '../../../src/tracer/libc.js';
 import { needs } from '../../support/host.js';
@@ -28,7 +29,7 @@ function run(a: EbpfAssembler, funcs?: Parameters<typeof progLoadRawTracepoint>[
 }
 
 describe('in this kernel', needs('ebpf'), () => {
-  it('the verifier accepts each of the recorder programs, and all four attach', () => {
+  it('the verifier accepts each of the recorder programs, and all five attach', () => {
     const layout = kernelLayout();
     const maps = createMaps();
     try {
@@ -36,13 +37,14 @@ describe('in this kernel', needs('ebpf'), () => {
         sysEnterProgram(maps, layout),
         forkProgram(maps, layout),
         exitProgram(maps, layout),
+        signalProgram(maps),
       ]) {
         close(progLoadRawTracepoint({ insns, name: 'sp_test' }));
       }
       expect(execProgram(maps, layout).step).toBeGreaterThan(0);
       const fds = loadPrograms(maps, layout);
-      // btf, then (program, link) for each of the four tracepoints.
-      expect(fds).toHaveLength(9);
+      // btf, then (program, link) for each of the five tracepoints.
+      expect(fds).toHaveLength(11);
       for (const fd of fds) close(fd);
     } finally {
       closeMaps(maps);

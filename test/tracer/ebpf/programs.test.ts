@@ -6,7 +6,7 @@ import { isMainThread } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { syscallNumber, X32_SYSCALL_BIT } from '../../../src/arch/index.js';
 import { writeArgSpecs } from '../../../src/tracer/ebpf/arg-table.js';
-import { mapUpdate } from '../../../src/tracer/ebpf/bpf.js';
+import { mapLookup, mapUpdate } from '../../../src/tracer/ebpf/bpf.js';
 import { btfLoad, progLoadRawTracepoint, progTestRun } from '../../../src/tracer/ebpf/bpf-prog.js';
 import { collect, readStats, UNATTRIBUTED, UNKNOWN_EXECUTABLE } from '../../../src/tracer/ebpf/collect.js';
 import { funcBtf } from '../../../src/tracer/ebpf/func-btf.js';
@@ -17,10 +17,14 @@ import {
   LAUNCHER_IMAGE,
   type Maps,
   PROC_VALUE,
+  SIGNAL_AT,
+  SIGNAL_ROOT,
+  SIGNALS_VALUE,
   USER_IMAGE_BASE,
 } from '../../../src/tracer/ebpf/maps.js';
 import { allocNative } from '../../../src/tracer/ebpf/native.js';
 import { execProgram } from '../../../src/tracer/ebpf/programs/exec.js';
+import { signalProgram } from '../../../src/tracer/ebpf/programs/signal.js';
 import { sysEnterProgram } from '../../../src/tracer/ebpf/programs/sys-enter.js';
 import { close } from '../../../src/tracer/libc.js';
 import { needs } from '../../support/host.js';
@@ -170,5 +174,48 @@ describe('sched_process_exec', needs('ebpf'), () => {
       close(fd);
       close(btf);
     }
+  });
+});
+
+describe('signal_deliver', needs('ebpf'), () => {
+  beforeEach(() => setUp());
+
+  /** Watches `root`, delivers each of `signals` to this thread; returns the four SIGNAL_AT slots. */
+  function deliver(root: number, signals: readonly number[]): bigint[] {
+    const fd = progLoadRawTracepoint({ insns: signalProgram(maps), name: 'sp_test' });
+    const key = allocNative(4);
+    const value = allocNative(SIGNALS_VALUE);
+    try {
+      key.view.setUint32(0, 0, true);
+      value.bytes.fill(0);
+      value.view.setUint32(SIGNAL_ROOT, root, true);
+      mapUpdate(maps.signals, key.address, value.address);
+      // args: sig, info, ka
+      for (const sig of signals) progTestRun(fd, [BigInt(sig), 0n, 0n]);
+      value.bytes.fill(0);
+      expect(mapLookup(maps.signals, key.address, value.address)).toBe(true);
+      return [0, 1, 2, 3].map((i) => value.view.getBigUint64(SIGNAL_AT + 8 * i, true));
+    } finally {
+      key.free();
+      value.free();
+      close(fd);
+    }
+  }
+
+  it('notes when the watched process is delivered SIGHUP, SIGINT, SIGQUIT or SIGTERM, each in its slot', () => {
+    const before = process.hrtime.bigint();
+    const [hup, int, quit, term] = deliver(process.pid, [2, 15, 10 /* SIGUSR1: not a stop signal */]);
+    const after = process.hrtime.bigint();
+    expect(hup).toBe(0n);
+    expect(quit).toBe(0n);
+    // The kernel's clock is process.hrtime's (CLOCK_MONOTONIC): the supervisor compares the two.
+    for (const at of [int!, term!]) {
+      expect(at).toBeGreaterThanOrEqual(before);
+      expect(at).toBeLessThanOrEqual(after);
+    }
+  });
+
+  it('notes nothing for a process it does not watch', () => {
+    expect(deliver(process.pid + 1, [1, 2, 3, 15])).toEqual([0n, 0n, 0n, 0n]);
   });
 });

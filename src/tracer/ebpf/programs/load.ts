@@ -1,4 +1,4 @@
-// Loading the four programs through the verifier and attaching them to their raw tracepoints.
+// Loading the five programs through the verifier and attaching them to their raw tracepoints.
 // Closing the returned fds detaches and unloads everything: nothing outlives the recorder.
 import { close } from '../../libc.js';
 import { btfLoad, type ProgLoad, progLoadRawTracepoint, rawTracepointOpen } from '../bpf-prog.js';
@@ -7,6 +7,7 @@ import type { KernelLayout } from '../layout.js';
 import type { Maps } from '../maps.js';
 import { execProgram } from './exec.js';
 import { exitProgram, forkProgram } from './sched.js';
+import { signalProgram } from './signal.js';
 import { sysEnterProgram } from './sys-enter.js';
 
 /**
@@ -37,6 +38,7 @@ export function loadPrograms(maps: Maps, layout: KernelLayout): number[] {
           },
         },
       ],
+      ['signal_deliver', { insns: signalProgram(maps), name: 'sp_signal' }],
       ['sys_enter', { insns: sysEnterProgram(maps, layout), name: 'sp_sys_enter' }],
     ];
     for (const [tracepoint, prog] of programs) {
