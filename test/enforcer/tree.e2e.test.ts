@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FilterEvent } from '../../src/tracer/index.js';
 import { needs } from '../support/host.js';
+import { backendCaps, RECORD_BACKENDS } from '../tracer/support.js';
 import { jsonReport, PYTHON, profile, recordAndGenerate, scratch, withoutSyscalls } from './support.js';
 
 interface TreeReport {
@@ -136,18 +137,6 @@ describe('the main process ends the run', needs('python3', 'ptrace', 'seccomp'),
     );
   });
 
-  it('record: the child is recorded until the grace period ends, and the run is marked partial', async () => {
-    const output = join(scratch('grace-record'), 'rec.json');
-    const r = await profile(['record', '-o', output, '--', 'sh', '-c', 'sleep 100 & echo started']);
-    expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.stderr).toContain('partial recording (processes were still running)');
-    const rec = JSON.parse(readFileSync(output, 'utf8'));
-    expect(rec.partial).toBe(true);
-    expect(rec.runs[0].ended).toEqual([{ pid: expect.any(Number), executable: '/usr/bin/sleep' }]);
-    // sleep's own syscalls (after its exec) were recorded.
-    expect(rec.executables['/usr/bin/sleep'].x86_64.clock_nanosleep).toBeGreaterThan(0);
-  });
-
   it('python Pool(fork) whose parent is killed: the run ends every time (no hang), workers reported', async () => {
     const script = [
       'import multiprocessing as mp, os, signal, time',
@@ -172,3 +161,33 @@ describe('the main process ends the run', needs('python3', 'ptrace', 'seccomp'),
     }
   });
 });
+
+for (const backend of RECORD_BACKENDS) {
+  describe(
+    `record --backend ${backend}: the main process ends the run`,
+    needs(...backendCaps(backend, ['ptrace', 'seccomp'])),
+    () => {
+      it('the child is recorded until the grace period ends, and the run is marked partial', async () => {
+        const output = join(scratch(`grace-record-${backend}`), 'rec.json');
+        const r = await profile([
+          'record',
+          '--backend',
+          backend,
+          '-o',
+          output,
+          '--',
+          'sh',
+          '-c',
+          'sleep 100 & echo started',
+        ]);
+        expect(r.exitCode, r.stderr).toBe(0);
+        expect(r.stderr).toContain('partial recording (processes were still running)');
+        const rec = JSON.parse(readFileSync(output, 'utf8'));
+        expect(rec.partial).toBe(true);
+        expect(rec.runs[0].ended).toEqual([{ pid: expect.any(Number), executable: '/usr/bin/sleep' }]);
+        // sleep's own syscalls (after its exec) were recorded.
+        expect(rec.executables['/usr/bin/sleep'].x86_64.clock_nanosleep).toBeGreaterThan(0);
+      });
+    },
+  );
+}

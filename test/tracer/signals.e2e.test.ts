@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRecording } from '../../src/recording/io.js';
 import { needs } from '../support/host.js';
-import { CLI, fixture, realPython } from './support.js';
+import { backendCaps, CLI, fixture, RECORD_BACKENDS, realPython } from './support.js';
 
 let dir: string;
 let n = 0;
@@ -45,145 +45,167 @@ async function signalWhenReady(
   return { exitCode: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 
-describe(
-  'a stop signal reaches the workload once, and its shutdown is recorded',
-  needs('python3', 'ptrace', 'seccomp'),
-  () => {
-    it('`kill -INT <profiler>`: the workload’s SIGINT handler runs, writes its file and exits 0', async () => {
-      const python = await realPython();
-      const output = out();
-      const count = join(dir, 'count-kill.txt');
-      const r = await signalWhenReady(
-        [
-          process.execPath,
-          CLI,
-          'record',
-          '-q',
-          '-o',
-          output,
-          '--',
-          python,
-          fixture('sigint_counter.py'),
-          count,
-        ],
-        'ready',
-        ['SIGINT'],
-      );
-      expect(r.exitCode, r.stderr).toBe(0);
-      expect(readFileSync(count, 'utf8')).toBe('1');
-      const rec = readRecording(output);
-      expect(rec.runs[0]?.exit).toEqual({ status: 'exited', code: 0 });
-      expect(rec.runs[0]?.interruptedBy).toBe('SIGINT');
-      expect(rec.partial).toBe(true);
-      // Only the shutdown path makes these: the handler's return and the fsync of the file.
-      expect(rec.syscalls.x86_64?.rt_sigreturn).toBeDefined();
-      expect(rec.syscalls.x86_64?.fsync).toBeDefined();
-    });
-
-    it('Ctrl-C on a terminal (SIGINT to the whole foreground group) is delivered once, not twice', async () => {
-      const python = await realPython();
-      const output = out();
-      const count = join(dir, 'count-tty.txt');
-      const command = `${process.execPath} ${CLI} record -q -o ${output} -- ${python} ${fixture('sigint_counter.py')} ${count}`;
-      const r = await execa('python3', [fixture('ctrlc.py'), command, 'ready']);
-      const result = JSON.parse(r.stdout) as Record<string, unknown>;
-      expect(result, String(result.output)).toMatchObject({
-        started: true,
-        prompt: true,
-        finished: true,
-        rc: '0',
+for (const backend of RECORD_BACKENDS) {
+  const flags = ['--backend', backend];
+  describe(
+    `${backend}: a stop signal reaches the workload once, and its shutdown is recorded`,
+    needs(...backendCaps(backend, ['python3', 'ptrace', 'seccomp'])),
+    () => {
+      it('`kill -INT <profiler>`: the workload’s SIGINT handler runs, writes its file and exits 0', async () => {
+        const python = await realPython();
+        const output = out();
+        const count = join(dir, `count-kill-${backend}.txt`);
+        const r = await signalWhenReady(
+          [
+            process.execPath,
+            CLI,
+            'record',
+            ...flags,
+            '-q',
+            '-o',
+            output,
+            '--',
+            python,
+            fixture('sigint_counter.py'),
+            count,
+          ],
+          'ready',
+          ['SIGINT'],
+        );
+        expect(r.exitCode, r.stderr).toBe(0);
+        expect(readFileSync(count, 'utf8')).toBe('1');
+        const rec = readRecording(output);
+        expect(rec.runs[0]?.exit).toEqual({ status: 'exited', code: 0 });
+        expect(rec.runs[0]?.interruptedBy).toBe('SIGINT');
+        expect(rec.partial).toBe(true);
+        // Only the shutdown path makes these: the handler's return and the fsync of the file.
+        expect(rec.syscalls.x86_64?.rt_sigreturn).toBeDefined();
+        expect(rec.syscalls.x86_64?.fsync).toBeDefined();
       });
-      expect(readFileSync(count, 'utf8')).toBe('1');
-      const rec = readRecording(output);
-      expect(rec.runs[0]?.exit).toEqual({ status: 'exited', code: 0 });
-      expect(rec.syscalls.x86_64?.fsync).toBeDefined();
-    });
 
-    it('a terminal that hangs up (SIGHUP, then EIO on every write): the recording is written, exit 129', async () => {
-      const output = out();
-      const r = await execa('python3', [
-        fixture('hangup.py'),
-        'ready',
-        CLI,
-        'record',
-        '-o',
-        output,
-        '--',
-        'sh',
-        '-c',
-        'echo ready; exec sleep 60',
-      ]);
-      // Node 20 aborts at exit when it cannot reset a hung-up terminal (134); we must not.
-      expect(JSON.parse(r.stdout)).toEqual({ ready: true, code: 129, signal: null });
-      const rec = readRecording(output);
-      expect(rec.runs[0]?.exit).toEqual({ status: 'signaled', signal: 'SIGHUP', number: 1 });
-      expect(rec.runs[0]?.interruptedBy).toBe('SIGHUP');
-    });
+      it('Ctrl-C on a terminal (SIGINT to the whole foreground group) is delivered once, not twice', async () => {
+        const python = await realPython();
+        const output = out();
+        const count = join(dir, `count-tty-${backend}.txt`);
+        const command = `${process.execPath} ${CLI} record ${flags.join(' ')} -q -o ${output} -- ${python} ${fixture('sigint_counter.py')} ${count}`;
+        const r = await execa('python3', [fixture('ctrlc.py'), command, 'ready']);
+        const result = JSON.parse(r.stdout) as Record<string, unknown>;
+        expect(result, String(result.output)).toMatchObject({
+          started: true,
+          prompt: true,
+          finished: true,
+          rc: '0',
+        });
+        expect(readFileSync(count, 'utf8')).toBe('1');
+        const rec = readRecording(output);
+        expect(rec.runs[0]?.exit).toEqual({ status: 'exited', code: 0 });
+        expect(rec.syscalls.x86_64?.fsync).toBeDefined();
+      });
 
-    it('a second signal kills what is left: exit 130, and the run is marked interrupted', async () => {
-      const output = out();
-      const r = await signalWhenReady(
-        [
-          process.execPath,
+      it('a terminal that hangs up (SIGHUP, then EIO on every write): the recording is written, exit 129', async () => {
+        const output = out();
+        const r = await execa('python3', [
+          fixture('hangup.py'),
+          'ready',
           CLI,
           'record',
-          '-q',
+          ...flags,
           '-o',
           output,
           '--',
           'sh',
           '-c',
-          `trap '' INT; echo ready; sleep 60`,
-        ],
-        'ready',
-        ['SIGINT', 'SIGINT'],
-      );
-      expect(r.exitCode, r.stderr).toBe(130);
-      const run = readRecording(output).runs[0]!;
-      expect(run.exit).toEqual({ status: 'interrupted' });
-      expect(run.ended?.map((p) => p.executable)).toEqual(['/usr/bin/sleep']);
-    });
-  },
-);
+          'echo ready; exec sleep 60',
+        ]);
+        // Node 20 aborts at exit when it cannot reset a hung-up terminal (134); we must not.
+        expect(JSON.parse(r.stdout)).toEqual({ ready: true, code: 129, signal: null });
+        const rec = readRecording(output);
+        expect(rec.runs[0]?.exit).toEqual({ status: 'signaled', signal: 'SIGHUP', number: 1 });
+        expect(rec.runs[0]?.interruptedBy).toBe('SIGHUP');
+      });
 
-describe('ignored dispositions the profiler inherited are the workload’s', needs('ptrace', 'seccomp'), () => {
-  // Through the executable (its sh lines note them): Node resets inherited SIG_IGN at start-up.
-  const BIN = CLI;
+      it('a second signal kills what is left: exit 130, and the run is marked interrupted', async () => {
+        const output = out();
+        const r = await signalWhenReady(
+          [
+            process.execPath,
+            CLI,
+            'record',
+            ...flags,
+            '-q',
+            '-o',
+            output,
+            '--',
+            'sh',
+            '-c',
+            `trap '' INT; echo ready; sleep 60`,
+          ],
+          'ready',
+          ['SIGINT', 'SIGINT'],
+        );
+        expect(r.exitCode, r.stderr).toBe(130);
+        const run = readRecording(output).runs[0]!;
+        expect(run.exit).toEqual({ status: 'interrupted' });
+        expect(run.ended?.map((p) => p.executable)).toEqual(['/usr/bin/sleep']);
+      });
+    },
+  );
 
-  it('`nohup profile record -- sh -c "grep SigIgn /proc/self/status"` shows SIGHUP ignored', async () => {
-    const r = await execa(
-      'nohup',
-      [BIN, 'record', '-q', '-o', out(), '--', 'sh', '-c', 'grep SigIgn /proc/self/status'],
-      {
-        reject: false,
-        stdin: 'ignore',
-      },
-    );
-    expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.stdout).toBe('SigIgn:\t0000000000000001');
-  });
+  describe(
+    `${backend}: ignored dispositions the profiler inherited are the workload’s`,
+    needs(...backendCaps(backend, ['ptrace', 'seccomp'])),
+    () => {
+      // Through the executable (its sh lines note them): Node resets inherited SIG_IGN at start-up.
+      const BIN = CLI;
 
-  it("`trap '' INT QUIT` before profile: the workload starts with both ignored", async () => {
-    const script = `trap '' INT QUIT; exec ${BIN} record -q -o ${out()} -- sh -c 'grep SigIgn /proc/self/status'`;
-    const r = await execa('sh', ['-c', script], { reject: false, stdin: 'ignore' });
-    expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.stdout).toBe('SigIgn:\t0000000000000006');
-  });
+      it('`nohup profile record -- sh -c "grep SigIgn /proc/self/status"` shows SIGHUP ignored', async () => {
+        const r = await execa(
+          'nohup',
+          [BIN, 'record', ...flags, '-q', '-o', out(), '--', 'sh', '-c', 'grep SigIgn /proc/self/status'],
+          {
+            reject: false,
+            stdin: 'ignore',
+          },
+        );
+        expect(r.exitCode, r.stderr).toBe(0);
+        expect(r.stdout).toBe('SigIgn:\t0000000000000001');
+      });
 
-  it('under nohup, SIGHUP to the profiler neither ends the run nor loses the recording', async () => {
-    const output = out();
-    const r = await signalWhenReady(
-      ['nohup', BIN, 'record', '-q', '-o', output, '--', 'sh', '-c', 'echo ready; sleep 1; echo done'],
-      'ready',
-      ['SIGHUP'],
-    );
-    expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.stdout).toBe('ready\ndone');
-    const run = readRecording(output).runs[0]!;
-    expect(run.exit).toEqual({ status: 'exited', code: 0 });
-    expect(run.interruptedBy).toBeUndefined();
-  });
-});
+      it("`trap '' INT QUIT` before profile: the workload starts with both ignored", async () => {
+        const script = `trap '' INT QUIT; exec ${BIN} record ${flags.join(' ')} -q -o ${out()} -- sh -c 'grep SigIgn /proc/self/status'`;
+        const r = await execa('sh', ['-c', script], { reject: false, stdin: 'ignore' });
+        expect(r.exitCode, r.stderr).toBe(0);
+        expect(r.stdout).toBe('SigIgn:\t0000000000000006');
+      });
+
+      it('under nohup, SIGHUP to the profiler neither ends the run nor loses the recording', async () => {
+        const output = out();
+        const r = await signalWhenReady(
+          [
+            'nohup',
+            BIN,
+            'record',
+            ...flags,
+            '-q',
+            '-o',
+            output,
+            '--',
+            'sh',
+            '-c',
+            'echo ready; sleep 1; echo done',
+          ],
+          'ready',
+          ['SIGHUP'],
+        );
+        expect(r.exitCode, r.stderr).toBe(0);
+        expect(r.stdout).toBe('ready\ndone');
+        const run = readRecording(output).runs[0]!;
+        expect(run.exit).toEqual({ status: 'exited', code: 0 });
+        expect(run.interruptedBy).toBeUndefined();
+      });
+    },
+  );
+}
 
 /** Listening TCP sockets (v4 and v6) as inode numbers, from a /proc/net/tcp{,6} dump. */
 function listeningInodes(dump: string): Set<string> {
@@ -223,13 +245,8 @@ describe('the workload cannot reach into the profiler', needs('ptrace', 'seccomp
     expect(inspectorOpened(probe.stdout)).toBe(true);
   });
 
-  it.each([
-    'record',
-    'enforce',
-  ])('`kill -USR1 $PPID` from a workload under %s opens no port', async (command) => {
-    const allowAll = join(dir, 'allow-all.json');
-    await execa('sh', ['-c', `echo '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[]}' > ${allowAll}`]);
-    const args = command === 'record' ? ['record', '-q', '-o', out()] : ['enforce', '--profile', allowAll];
+  /** Runs the probe under `profile ARGS`: the profiler must open no listening socket. */
+  async function expectNoInspector(args: readonly string[]): Promise<void> {
     const r = await execa(process.execPath, [CLI, ...args, '--', 'sh', '-c', PROBE], {
       reject: false,
       stdin: 'ignore',
@@ -238,5 +255,23 @@ describe('the workload cannot reach into the profiler', needs('ptrace', 'seccomp
     expect(r.stdout).toContain('anon_inode:[eventpoll]'); // the probe did list the profiler's fds
     expect(inspectorOpened(r.stdout)).toBe(false);
     expect(r.stderr).not.toContain('Debugger listening');
+  }
+
+  it('`kill -USR1 $PPID` from a workload under record opens no port', async () => {
+    await expectNoInspector(['record', '-q', '-o', out()]);
   });
+
+  it('`kill -USR1 $PPID` from a workload under enforce opens no port', async () => {
+    const allowAll = join(dir, 'allow-all.json');
+    await execa('sh', ['-c', `echo '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[]}' > ${allowAll}`]);
+    await expectNoInspector(['enforce', '--profile', allowAll]);
+  });
+
+  it(
+    '`kill -USR1 $PPID` from a workload under record --backend ebpf opens no port',
+    needs('ebpf'),
+    async () => {
+      await expectNoInspector(['record', '--backend', 'ebpf', '-q', '-o', out()]);
+    },
+  );
 });

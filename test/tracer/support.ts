@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import type { Arch } from '../../src/arch/index.js';
+import type { Capability } from '../support/host.js';
 
 /** Syscall names per arch from `strace -f -qq` output (personality switches tracked per pid). */
 export function parseStrace(
@@ -98,4 +99,15 @@ export async function recordCli(
     ...(opts.cwd ? { cwd: opts.cwd } : {}),
     ...(opts.env ? { env: opts.env, extendEnv: false } : {}),
   });
+}
+
+/** The record backends the end-to-end tests run against. */
+export const RECORD_BACKENDS = ['ptrace', 'ebpf'] as const;
+export type RecordBackend = (typeof RECORD_BACKENDS)[number];
+
+/** What a test needs from the host with `backend`: eBPF instead of ptrace and seccomp. */
+export function backendCaps(backend: RecordBackend, caps: readonly Capability[]): Capability[] {
+  return backend === 'ptrace'
+    ? [...caps]
+    : [...caps.filter((c) => c !== 'ptrace' && c !== 'seccomp'), 'ebpf'];
 }
