@@ -186,9 +186,24 @@ export function parseJson(text: string, source: string): JsonValue {
   return value;
 }
 
-/** JSON text with bigints written as exact integers, indented by two spaces. */
+/**
+ * JSON text with bigints written as exact integers, indented by two spaces. The bigints travel as
+ * marked strings; the marker holds a per-call random part, so no string copied from a recording can
+ * pose as one and come out as a bare number.
+ */
 export function stringifyJson(value: unknown): string {
-  const marker = '\u0000big:';
+  const marker = `\u0000big${Math.random().toString(36).slice(2)}:`;
   const text = JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? `${marker}${v}` : v), 2);
-  return text.replace(/"\\u0000big:(-?\d+)"/g, '$1');
+  return text.replace(new RegExp(`"\\\\u0000${marker.slice(1)}(-?\\d+)"`, 'g'), '$1');
+}
+
+/**
+ * Compact JSON in printable ASCII only: everything else is a \uXXXX escape. For JSON embedded in
+ * another syntax (a YAML annotation), where a raw U+2028 or NEL would be a line break.
+ */
+export function stringifyJsonAscii(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[\u007f-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

@@ -28,6 +28,7 @@ export const CAPABILITIES = [
   'systemd-analyze',
   'systemd-socket-activate',
   'make',
+  'pyyaml',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -181,6 +182,8 @@ function probeTools(): Record<Capability, Probe> {
       'systemd-analyze': tool('systemd-analyze', ['--version']),
       'systemd-socket-activate': tool('systemd-socket-activate', ['--version']),
       make: tool('make', ['--version']),
+      // A YAML 1.1 reader, as go-yaml in Kubernetes is: NEL and U+2028 are line breaks there.
+      pyyaml: tool('python3', ['-c', 'import yaml; print("PyYAML", yaml.__version__)'], 'PyYAML'),
     };
     return report;
   } finally {

@@ -1,0 +1,91 @@
+// Text copied from a recording or a profile (argv, cwd, executable and file names) is whatever the
+// workload or the file's author chose. Before it goes into a comment, a report line or a terminal,
+// every character that could end a line, start a terminal escape sequence, or reorder or hide text
+// is written as an escape, in the notation of bash's $'…' so that shell quoting can share it.
+//
+// Bytes that are not UTF-8 reach us as lone surrogates U+DC80–U+DCFF (Python's "surrogateescape":
+// U+DC00 + the byte), the only lossless way to carry them in a JS string and through JSON; they are
+// written `\xHH`, the byte itself. Other lone surrogates, which no byte string produces, are `\uXXXX`.
+
+/**
+ * Code points written as escapes although they are valid: C1 controls, line and paragraph separators
+ * (line breaks to YAML 1.1 and JavaScript), bidi controls, BOM, and the noncharacters YAML forbids.
+ */
+function isHidden(cp: number): boolean {
+  return (
+    (cp >= 0x80 && cp <= 0x9f) ||
+    cp === 0x2028 ||
+    cp === 0x2029 ||
+    cp === 0x061c ||
+    cp === 0x200e ||
+    cp === 0x200f ||
+    (cp >= 0x202a && cp <= 0x202e) ||
+    (cp >= 0x2066 && cp <= 0x2069) ||
+    cp === 0xfeff ||
+    cp === 0xfffe ||
+    cp === 0xffff
+  );
+}
+
+const SHORT: Readonly<Record<number, string>> = { 9: '\\t', 10: '\\n', 13: '\\r', 92: '\\\\' };
+
+const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
+const hex4 = (n: number): string => n.toString(16).padStart(4, '0');
+
+/**
+ * The escape for one code point (a lone surrogate counts as one), or undefined when it is printed as
+ * it is. Backslash is escaped too, so that the escaped text reads back unambiguously.
+ */
+function escapeOf(cp: number, lone: boolean): string | undefined {
+  const short = SHORT[cp];
+  if (short !== undefined) return short;
+  if (cp < 0x20 || cp === 0x7f) return `\\x${hex2(cp)}`;
+  if (lone) return cp >= 0xdc80 && cp <= 0xdcff ? `\\x${hex2(cp - 0xdc00)}` : `\\u${hex4(cp)}`;
+  if (isHidden(cp)) return `\\u${hex4(cp)}`;
+  return undefined;
+}
+
+/** The text split into units: printable runs as they are, everything else as its escape. */
+export function escapeUnits(text: string): string[] {
+  const units: string[] = [];
+  let run = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    let cp = c;
+    let width = 1;
+    let lone = false;
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        cp = (c - 0xd800) * 0x400 + (next - 0xdc00) + 0x10000;
+        width = 2;
+      } else lone = true;
+    } else if (c >= 0xdc00 && c <= 0xdfff) lone = true;
+    const escaped = escapeOf(cp, lone);
+    if (escaped === undefined) {
+      run += text.slice(i, i + width);
+    } else {
+      if (run) units.push(run);
+      run = '';
+      units.push(escaped);
+    }
+    i += width - 1;
+  }
+  if (run) units.push(run);
+  return units;
+}
+
+/**
+ * `text` safe for one line of a terminal, a report or a comment: no control character, line or
+ * paragraph separator, bidi control or lone surrogate survives, and backslashes are doubled.
+ * Plain text (the usual path or command) comes back unchanged.
+ */
+export function escapeText(text: string): string {
+  return needsEscape(text) ? escapeUnits(text).join('') : text;
+}
+
+/** True when escapeText would change `text`. */
+export function needsEscape(text: string): boolean {
+  // Fast path: printable ASCII without a backslash.
+  return /[^\x20-\x5b\x5d-\x7e]/.test(text) && escapeUnits(text).some((u) => u.startsWith('\\'));
+}
