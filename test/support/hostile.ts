@@ -42,7 +42,10 @@ export function hostileRecording(): Recording {
   return {
     ...rec,
     runs: [{ ...run, cwd: HOSTILE_CWD }],
-    executables: { [HOSTILE_ARGV[0]!]: { x86_64: { read: 1, write: 1 } }, '/bin/\u001b[31mred': {} },
+    executables: {
+      [HOSTILE_ARGV[0]!]: { x86_64: { read: 1, write: 1 } },
+      '/bin/\u001b[31mred': { x86_64: { write: 1 } },
+    },
     execs: [{ path: 'exe\nwith newline', count: 1 }],
   };
 }
