@@ -94,7 +94,7 @@ export function registerGenerate(program: Command): void {
           inputs = [DEFAULT_RECORDING];
         }
         if (flags.kernel) parseKernelVersion(flags.kernel);
-        if (isBinaryFormat(format) && !flags.output && process.stdout.isTTY)
+        if (isBinaryFormat(format) && flags.output === undefined && process.stdout.isTTY)
           throw new ProfilerError(
             'USAGE',
             `refusing to write the binary ${format} filter to a terminal; use -o FILE or redirect stdout`,
@@ -102,7 +102,7 @@ export function registerGenerate(program: Command): void {
         const { content } = await generate({
           inputs,
           format,
-          ...(flags.output ? { output: flags.output } : {}),
+          ...(flags.output !== undefined ? { output: flags.output } : {}),
           ...(flags.defaultAction ? { defaultAction: parseDefaultAction(flags.defaultAction) } : {}),
           errnoOverrides: parseErrnoOverrides(flags.errno),
           baseline: flags.baseline,
@@ -117,7 +117,8 @@ export function registerGenerate(program: Command): void {
           ...(flags.kernel ? { kernel: flags.kernel } : {}),
           ...(flags.lossy ? { lossy: true } : {}),
         });
-        if (!flags.output) process.stdout.write(typeof content === 'string' ? content : Buffer.from(content));
+        if (flags.output === undefined)
+          process.stdout.write(typeof content === 'string' ? content : Buffer.from(content));
         return undefined;
       }),
     );

@@ -26,7 +26,7 @@ export async function generate(
   req: GenerateRequest,
 ): Promise<{ policy: Policy; content: string | Uint8Array }> {
   const { inputs, format, output, ...rest } = req;
-  if (output) assertWritable(output);
+  if (output !== undefined) assertWritable(output);
   const opts: { -readonly [K in keyof GenerateOptions]: GenerateOptions[K] } = {
     ...DEFAULT_GENERATE_OPTIONS,
     ...stripUndefined(rest),
@@ -44,7 +44,7 @@ export async function generate(
     if (input.kind === 'bpf') assertExactConversion(inputs[0]!, input.program, policy, format, opts);
   }
   const content = emitPolicy(policy, format, raw?.program);
-  if (output) writeFileAtomic(output, content);
+  if (output !== undefined) writeFileAtomic(output, content);
   return { policy, content };
 }
 
