@@ -177,9 +177,59 @@ class Reader {
   }
 }
 
+/** Arrays and objects nested deeper than this are refused: no profile or recording comes close. */
+export const MAX_JSON_DEPTH = 100;
+
+/** `text` without a leading byte order mark (U+FEFF), which some editors write. */
+export function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/**
+ * JSON file bytes as text. A UTF-8 byte order mark is dropped, for recordings and profiles alike;
+ * UTF-16 and UTF-32 (JSON must be UTF-8, RFC 8259) are refused with one line instead of being
+ * misread as binary.
+ */
+export function decodeJsonBytes(bytes: Uint8Array, source: string): string {
+  const [a, b, c, d] = bytes;
+  const utf32 =
+    (a === 0xff && b === 0xfe && c === 0 && d === 0) || (a === 0 && b === 0 && c === 0xfe && d === 0xff);
+  const utf16 = !utf32 && ((a === 0xff && b === 0xfe) || (a === 0xfe && b === 0xff));
+  if (utf32 || utf16)
+    throw new ProfilerError(
+      'BAD_INPUT',
+      `${source}: ${utf32 ? 'UTF-32' : 'UTF-16'} text (byte order mark); JSON files must be UTF-8`,
+    );
+  return stripBom(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
+}
+
+/**
+ * Throws BAD_INPUT (`source:line:col: invalid JSON: nested deeper than 100 levels`) when arrays and
+ * objects nest deeper than MAX_JSON_DEPTH. One pass over the text, strings skipped; run before any
+ * recursive reader (ours, or zod after JSON.parse) sees the document, so depth cannot exhaust the stack.
+ */
+export function assertJsonDepth(text: string, source: string, max = MAX_JSON_DEPTH): void {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      // Skip the string: up to the next quote not escaped by a backslash.
+      for (i++; i < text.length; i++) {
+        const s = text.charCodeAt(i);
+        if (s === 92) i++;
+        else if (s === 34) break;
+      }
+    } else if (c === 91 || c === 123) {
+      if (++depth > max) new Reader(text, source).fail(`nested deeper than ${max} levels`, i);
+    } else if (c === 93 || c === 125) depth--;
+  }
+}
+
 /** Parses JSON text; errors read `source:line:col: invalid JSON: …`. */
 export function parseJson(text: string, source: string): JsonValue {
-  const reader = new Reader(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, source);
+  const body = stripBom(text);
+  assertJsonDepth(body, source);
+  const reader = new Reader(body, source);
   const value = reader.value();
   reader.skip();
   if (reader.pos < reader.text.length) reader.fail(`unexpected ${reader.describe()} after the end`);
