@@ -5,9 +5,10 @@ import { reserveOutput } from './output.js';
 /**
  * Writes `data` to `path` so readers see the old file or the whole new one, never a torn one.
  * Symlinks are followed and stay; /dev/null and /dev/stdout are written through, never replaced.
+ * `mode` (umask applies) is the new file's; without it a replaced file keeps its own.
  */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  reserveOutput(path).write(data);
+export function writeFileAtomic(path: string, data: string | Uint8Array, mode?: number): void {
+  reserveOutput(path, mode === undefined ? {} : { mode }).write(data);
 }
 
 /**

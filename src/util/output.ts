@@ -175,7 +175,7 @@ function through(path: string, target: string, kind: OutputKind, fd: number, own
  * from (proving the directory writable), or opens the device. Throws ProfilerError: USAGE for an
  * empty path or one ending in `/`, CANT_CREATE for anything that cannot be written.
  */
-export function reserveOutput(path: string): ReservedOutput {
+export function reserveOutput(path: string, options: { readonly mode?: number } = {}): ReservedOutput {
   assertOutputPath(path);
   const resolved = resolveTarget(path);
   if (resolved.kind === 'descriptor') {
@@ -200,18 +200,24 @@ export function reserveOutput(path: string): ReservedOutput {
       throw cantCreate(path, reasonOf(error), error);
     }
   }
-  return reserveFile(path, target, stat);
+  return reserveFile(path, target, stat, options.mode);
 }
 
-function reserveFile(path: string, target: string, existing: Stats | undefined): ReservedOutput {
+/** `mode` (umask applies) for the new file; without it, a replaced file keeps its mode. */
+function reserveFile(
+  path: string,
+  target: string,
+  existing: Stats | undefined,
+  mode?: number,
+): ReservedOutput {
   const name = basename(target).slice(0, 100);
   const tmp = join(dirname(target), `.${name}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
   let fd: number | undefined;
   try {
-    fd = openSync(tmp, 'wx', 0o666);
+    fd = openSync(tmp, 'wx', mode ?? 0o666);
     track(tmp);
     if (existing) {
-      fchmodSync(fd, existing.mode & 0o7777);
+      if (mode === undefined) fchmodSync(fd, existing.mode & 0o7777);
       if (process.getuid?.() === 0) fchownSync(fd, existing.uid, existing.gid);
     }
   } catch (error) {
