@@ -98,7 +98,12 @@ describe('reports', () => {
     '`profile check` prints F_DUPFD_CLOEXEC for a real fcntl',
     needs('ptrace', 'seccomp', 'python3'),
     async () => {
-      const { outputs } = await recordAndGenerate(dir, ['/bin/true'], ['docker'], ['--args', 'strict']);
+      const { outputs } = await recordAndGenerate(
+        dir,
+        ['/bin/true'],
+        ['docker'],
+        ['--args', 'strict', '--runtime', 'none'],
+      );
       const script = 'import fcntl,sys; fcntl.fcntl(sys.stdout.fileno(), fcntl.F_DUPFD_CLOEXEC, 10)';
       const r = await profile(['check', '--profile', outputs.docker!, '--', 'python3', '-c', script]);
       expect(r.exitCode).toBe(1);
