@@ -3,7 +3,7 @@
 // every string copied from the recording escaped for the terminal.
 import { formatArg } from '../arch/arg-values.js';
 import { ARCHES, type Arch } from '../arch/index.js';
-import { escapeText } from '../util/escape.js';
+import { decodeSurrogateEscape, escapeText } from '../util/escape.js';
 import { shellCommand, shellQuote } from '../util/shell-quote.js';
 import type { Recording, RecordingRun } from './schema.js';
 
@@ -73,8 +73,21 @@ export function showJson(rec: Recording): ShowJson {
   };
 }
 
+/**
+ * The run's argv and cwd as exact strings: from `commandBytes`/`cwdBytes` (base64, present when
+ * they are not UTF-8) when the recording has them, with bytes that are not UTF-8 as surrogateescape.
+ */
+function exactWords(run: RecordingRun): { command: readonly string[]; cwd: string } {
+  const raw = run as RecordingRun & { commandBytes?: readonly string[]; cwdBytes?: string };
+  const decode = (b64: string) => decodeSurrogateEscape(Buffer.from(b64, 'base64'));
+  const command =
+    raw.commandBytes?.length === run.command.length ? raw.commandBytes.map(decode) : run.command;
+  return { command, cwd: typeof raw.cwdBytes === 'string' ? decode(raw.cwdBytes) : run.cwd };
+}
+
 /** `run: CMD  (cwd DIR, …)`: the command and cwd shell-quoted, so that they can be pasted. */
 export function runLine(run: RecordingRun): string {
+  const { command, cwd } = exactWords(run);
   const exit =
     run.exit.status === 'exited'
       ? `exit ${run.exit.code}`
@@ -82,7 +95,7 @@ export function runLine(run: RecordingRun): string {
         ? `killed by ${escapeText(run.exit.signal)}`
         : 'interrupted';
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 'es'}`;
-  return `run: ${shellCommand(run.command)}  (cwd ${shellQuote(run.cwd)}, ${escapeText(run.startedAt)}, ${exit}, ${plural(run.processes, 'process')}, ${run.threads} thread${run.threads === 1 ? '' : 's'}${run.partial ? ', partial' : ''})`;
+  return `run: ${shellCommand(command)}  (cwd ${shellQuote(cwd)}, ${escapeText(run.startedAt)}, ${exit}, ${plural(run.processes, 'process')}, ${run.threads} thread${run.threads === 1 ? '' : 's'}${run.partial ? ', partial' : ''})`;
 }
 
 /** Rows of the argument table: arch, syscall, `domain=AF_INET type=SOCK_STREAM`, count. */

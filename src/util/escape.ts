@@ -89,3 +89,51 @@ export function needsEscape(text: string): boolean {
   // Fast path: printable ASCII without a backslash.
   return /[^\x20-\x5b\x5d-\x7e]/.test(text) && escapeUnits(text).some((u) => u.startsWith('\\'));
 }
+
+/** The payload bits of a UTF-8 lead byte, by the number of continuation bytes that follow it. */
+const LEAD_BITS: readonly number[] = [0x7f, 0x1f, 0x0f, 0x7];
+
+/**
+ * Bytes as a string without loss: valid UTF-8 decoded, every other byte as the lone surrogate
+ * U+DC00 + byte (surrogateescape), which escapeText and shellQuote write back as `\xHH`.
+ */
+export function decodeSurrogateEscape(bytes: Uint8Array): string {
+  let out = '';
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    const need =
+      b < 0x80
+        ? 0
+        : b >= 0xc2 && b <= 0xdf
+          ? 1
+          : b >= 0xe0 && b <= 0xef
+            ? 2
+            : b >= 0xf0 && b <= 0xf4
+              ? 3
+              : -1;
+    let cp = need < 0 ? b : b & LEAD_BITS[need]!;
+    let ok = need >= 0 && i + need < bytes.length;
+    for (let k = 1; ok && k <= need; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || (c & 0xc0) !== 0x80) ok = false;
+      else cp = (cp << 6) | (c & 0x3f);
+    }
+    // Overlong forms, UTF-16 surrogates and code points past U+10FFFF are not UTF-8 either.
+    if (
+      ok &&
+      ((need === 2 && cp < 0x800) ||
+        (need === 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+        (cp >= 0xd800 && cp <= 0xdfff))
+    )
+      ok = false;
+    if (ok) {
+      out += String.fromCodePoint(cp);
+      i += need + 1;
+    } else {
+      out += String.fromCharCode(0xdc00 + b);
+      i++;
+    }
+  }
+  return out;
+}

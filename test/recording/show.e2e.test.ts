@@ -42,6 +42,23 @@ describe('profile show', () => {
     expect(words).toEqual([...HOSTILE_ARGV, HOSTILE_CWD.split('\0')[0]!].map(bytes));
   });
 
+  it('quotes the exact bytes when the recording has them (commandBytes, cwdBytes)', async () => {
+    const run = {
+      ...hostileRecording().runs[0]!,
+      command: ['/bin/echo', '\ufffd'],
+      commandBytes: [
+        Buffer.from('/bin/echo').toString('base64'),
+        Buffer.from([0x61, 0xff]).toString('base64'),
+      ],
+      cwd: '/tmp/\ufffd',
+      cwdBytes: Buffer.from([0x2f, 0x74, 0x6d, 0x70, 0x2f, 0xfe]).toString('base64'),
+    };
+    const line = runLine(run);
+    expect(line).toMatch(/^run: \/bin\/echo \$'a\\xff' {2}\(cwd \$'\/tmp\/\\xfe', /);
+    const r = await execa('bash', ['-c', "printf '%s' $'a\\xff'"], { encoding: 'buffer' });
+    expect([...Buffer.from(r.stdout)]).toEqual([0x61, 0xff]);
+  });
+
   it('names the recorded argument values as the enforcer does', () => {
     const rows = argumentRows(hostileRecording());
     expect(rows.map((r) => `${r.syscall} ${r.values} ${r.count}`)).toEqual([

@@ -3,7 +3,7 @@
 import { execa } from 'execa';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { escapeText } from '../../src/util/escape.js';
+import { decodeSurrogateEscape, escapeText } from '../../src/util/escape.js';
 import { shellCommand, shellQuote } from '../../src/util/shell-quote.js';
 
 /** The inverse of escapeText (\xHH ≥ 0x80 is the surrogateescape byte U+DC00+HH). */
@@ -80,5 +80,28 @@ describe('shellQuote', () => {
     expect(
       got.equals(Buffer.concat(noLoneHigh.map((w) => Buffer.concat([bytesOf(w), Buffer.from([0])])))),
     ).toBe(true);
+  });
+});
+
+describe('decodeSurrogateEscape', () => {
+  it('keeps every byte: UTF-8 decoded, the rest as U+DC00+byte', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 40 }), (bytes) => {
+        const text = decodeSurrogateEscape(bytes);
+        expect(bytesOf(text).equals(Buffer.from(bytes))).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('decodes valid UTF-8 as TextDecoder does, and refuses overlong forms and surrogates', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 20 }), (s) => {
+        expect(decodeSurrogateEscape(Buffer.from(s))).toBe(s);
+      }),
+    );
+    expect(decodeSurrogateEscape(Buffer.from([0xc0, 0xaf, 0xed, 0xa0, 0x80, 0xff]))).toBe(
+      '\udcc0\udcaf\udced\udca0\udc80\udcff',
+    );
   });
 });
