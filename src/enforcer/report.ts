@@ -144,7 +144,7 @@ export function formatCheck(result: CheckResult): string {
   for (const [exe, list] of byExe) lines.push(`  ${exe}`, ...list);
   lines.push(
     result.updated
-      ? `profile check: updated ${path} to allow them`
+      ? `profile check: updated ${escapeText(result.profile.path)} to allow them`
       : 'profile check: `--update` widens the profile to allow them',
   );
   return `${lines.join('\n')}\n`;

@@ -75,14 +75,13 @@ export function showJson(rec: Recording): ShowJson {
 
 /**
  * The run's argv and cwd as exact strings: from `commandBytes`/`cwdBytes` (base64, present when
- * they are not UTF-8) when the recording has them, with bytes that are not UTF-8 as surrogateescape.
+ * they are not UTF-8), with the bytes that are not UTF-8 as surrogateescape.
  */
 function exactWords(run: RecordingRun): { command: readonly string[]; cwd: string } {
-  const raw = run as RecordingRun & { commandBytes?: readonly string[]; cwdBytes?: string };
   const decode = (b64: string) => decodeSurrogateEscape(Buffer.from(b64, 'base64'));
   const command =
-    raw.commandBytes?.length === run.command.length ? raw.commandBytes.map(decode) : run.command;
-  return { command, cwd: typeof raw.cwdBytes === 'string' ? decode(raw.cwdBytes) : run.cwd };
+    run.commandBytes?.length === run.command.length ? run.commandBytes.map(decode) : run.command;
+  return { command, cwd: run.cwdBytes !== undefined ? decode(run.cwdBytes) : run.cwd };
 }
 
 /** `run: CMD  (cwd DIR, …)`: the command and cwd shell-quoted, so that they can be pasted. */

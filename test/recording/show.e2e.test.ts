@@ -101,6 +101,7 @@ describe('reports', () => {
       clean: false,
       drift,
       outcome: { status: 'exited', code: 0 } as never,
+      ended: [{ pid: 7, executable: '/bin/\u001b[5mblink' }],
       exitCode: 1,
       updated: false,
     });
@@ -108,6 +109,7 @@ describe('reports', () => {
     expect(text).not.toContain('cmd=0x406');
     expect(text).toContain('evil\\n\\x1b[2Jexe');
     expect(text).toContain('outside p\\nrofile.json');
+    expect(text).toContain('7 /bin/\\x1b[5mblink');
     expect(text).not.toMatch(RAW_CONTROL);
   });
 
