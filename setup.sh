@@ -9,8 +9,9 @@ cd "$(dirname "$0")"
 # docker.io (dockerd, containerd), podman, conmon, crun: the container engines the container tests start
 # themselves (test/container; dockerd on a private socket, stopped afterwards).
 # python3, git, tar, coreutils, make: real workloads in the end-to-end tests (make: its jobserver fds
-# pass through the profiler). systemd: systemd-analyze and systemd-socket-activate.
-PACKAGES=(strace gcc libc6-dev libseccomp-dev libseccomp2 bubblewrap runc crun podman conmon docker.io containerd python3 git tar coreutils systemd bsdutils make)
+# pass through the profiler). systemd: systemd-analyze and systemd-socket-activate. python3-yaml:
+# reads the k8s output as a YAML 1.1 reader (as go-yaml) does.
+PACKAGES=(strace gcc libc6-dev libseccomp-dev libseccomp2 bubblewrap runc crun podman conmon docker.io containerd python3 python3-yaml git tar coreutils systemd bsdutils make)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

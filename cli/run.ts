@@ -1,5 +1,6 @@
 // Runs a command action: known errors become one line on stderr and a defined exit code.
 import { EXIT, isProfilerError } from '../src/errors.js';
+import { escapeText } from '../src/util/escape.js';
 
 /** Wraps a command handler so failures never print a stack trace for known errors. */
 export function action<A extends unknown[]>(
@@ -11,7 +12,8 @@ export function action<A extends unknown[]>(
       if (code !== undefined) process.exitCode = code;
     } catch (error) {
       if (isProfilerError(error)) {
-        process.stderr.write(`profile: ${error.message}\n`);
+        // Messages quote file names and commands, maybe from a recording: one line, nothing raw.
+        process.stderr.write(`profile: ${escapeText(error.message)}\n`);
         process.exitCode = error.exitCode;
       } else {
         process.stderr.write(`profile: internal error: ${(error as Error)?.stack ?? String(error)}\n`);

@@ -1,5 +1,6 @@
 // `profile diff A B`: syscalls and argument rules added or removed, per arch.
 import type { Command } from 'commander';
+import { escapeText } from '../../src/util/escape.js';
 import { action } from '../run.js';
 import { jsonPretty } from './json.js';
 
@@ -15,7 +16,9 @@ export function registerDiff(program: Command): void {
         const { formatDiff } = await import('../../src/enforcer/diff.js');
         const { diff } = await import('../../src/enforcer/inspect.js');
         const result = await diff(a, b);
-        process.stdout.write(flags.json ? jsonPretty(result) : formatDiff(result, { a, b }));
+        process.stdout.write(
+          flags.json ? jsonPretty(result) : formatDiff(result, { a: escapeText(a), b: escapeText(b) }),
+        );
         return result.identical ? 0 : 1;
       }),
     );

@@ -38,7 +38,7 @@ export function registerEnforce(program: Command): void {
               profile: flags.profile,
               command: workloadArgv(argv),
               complain: flags.complain === true || flags.fix !== undefined,
-              ...(flags.fix ? { fix: flags.fix } : {}),
+              ...(flags.fix !== undefined ? { fix: flags.fix } : {}),
             }),
           report: formatEnforce,
           json: flags.json === true,

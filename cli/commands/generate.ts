@@ -106,7 +106,7 @@ export function registerGenerate(program: Command): void {
           inputs = [DEFAULT_RECORDING];
         }
         if (flags.kernel) parseKernelVersion(flags.kernel);
-        if (isBinaryFormat(format) && !flags.output && process.stdout.isTTY)
+        if (isBinaryFormat(format) && flags.output === undefined && process.stdout.isTTY)
           throw new ProfilerError(
             'USAGE',
             `refusing to write the binary ${format} filter to a terminal; use -o FILE or redirect stdout`,
@@ -115,7 +115,7 @@ export function registerGenerate(program: Command): void {
         const { content, warnings, notes } = await generate({
           inputs,
           format,
-          ...(flags.output ? { output: flags.output } : {}),
+          ...(flags.output !== undefined ? { output: flags.output } : {}),
           ...(flags.defaultAction ? { defaultAction: parseDefaultAction(flags.defaultAction) } : {}),
           errnoOverrides: parseErrnoOverrides(flags.errno),
           baseline: flags.baseline,
@@ -134,7 +134,8 @@ export function registerGenerate(program: Command): void {
         });
         for (const w of warnings) process.stderr.write(`profile: warning: ${w}\n`);
         for (const n of notes) process.stderr.write(`profile: note: ${n}\n`);
-        if (!flags.output) process.stdout.write(typeof content === 'string' ? content : Buffer.from(content));
+        if (flags.output === undefined)
+          process.stdout.write(typeof content === 'string' ? content : Buffer.from(content));
         return undefined;
       }),
     );

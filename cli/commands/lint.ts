@@ -1,6 +1,7 @@
 // `profile lint P`: flag dangerous allowances, one line each; `--strict` makes findings fail.
 import type { Command } from 'commander';
 import { EXIT } from '../../src/errors.js';
+import { escapeText } from '../../src/util/escape.js';
 import { parseLibseccompTarget } from '../flags.js';
 import { action } from '../run.js';
 import { jsonPretty } from './json.js';
@@ -23,7 +24,9 @@ export function registerLint(program: Command): void {
         const { formatFindings, isProblem } = await import('../../src/enforcer/lint.js');
         const { lint } = await import('../../src/enforcer/inspect.js');
         const findings = await lint(profile, { libseccomp });
-        process.stdout.write(flags.json ? jsonPretty(findings) : formatFindings(findings, profile));
+        process.stdout.write(
+          flags.json ? jsonPretty(findings) : formatFindings(findings, escapeText(profile)),
+        );
         return flags.strict && findings.some(isProblem) ? EXIT.failure : EXIT.ok;
       }),
     );

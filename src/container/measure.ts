@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProfilerError } from '../errors.js';
+import { DOCKER_DEFAULT_CAPS } from '../generator/policy/capabilities.js';
 import { trace } from '../tracer/index.js';
 import { runtimeIdentity } from './runtimes.js';
 
@@ -25,23 +26,6 @@ export interface MeasuredRuntime {
   readonly sets: Record<RuntimeMode, Record<'nnp' | 'no-nnp', string[]>>;
 }
 
-const DOCKER_CAPS = [
-  'CAP_CHOWN',
-  'CAP_DAC_OVERRIDE',
-  'CAP_FSETID',
-  'CAP_FOWNER',
-  'CAP_MKNOD',
-  'CAP_NET_RAW',
-  'CAP_SETGID',
-  'CAP_SETUID',
-  'CAP_SETFCAP',
-  'CAP_SETPCAP',
-  'CAP_NET_BIND_SERVICE',
-  'CAP_SYS_CHROOT',
-  'CAP_KILL',
-  'CAP_AUDIT_WRITE',
-];
-
 /** A bundle like the ones Docker and podman write: Docker's caps, rlimits, the given user. */
 function writeBundle(dir: string, noNewPrivileges: boolean, user: { uid: number; gid: number }): void {
   mkdirSync(join(dir, 'rootfs'), { recursive: true });
@@ -54,7 +38,11 @@ function writeBundle(dir: string, noNewPrivileges: boolean, user: { uid: number;
       args: ['/bin/true'],
       env: ['PATH=/usr/bin:/bin'],
       cwd: '/',
-      capabilities: { bounding: DOCKER_CAPS, effective: DOCKER_CAPS, permitted: DOCKER_CAPS },
+      capabilities: {
+        bounding: DOCKER_DEFAULT_CAPS,
+        effective: DOCKER_DEFAULT_CAPS,
+        permitted: DOCKER_DEFAULT_CAPS,
+      },
       rlimits: [
         { type: 'RLIMIT_NOFILE', hard: 1024, soft: 1024 },
         { type: 'RLIMIT_NPROC', hard: 1024, soft: 1024 },

@@ -1,13 +1,11 @@
 // `profile record -- docker|podman run …` and `-- runc|crun run ID`: a recording of the container,
 // with its workload, the runtime's post-filter calls and the engine/runtime told apart.
-import { existsSync } from 'node:fs';
 import { ProfilerError } from '../errors.js';
 import type { ExecutableCounts, ScopedExecutables } from '../recording/builder.js';
 import { addExecutableCounts, runExit } from '../recording/builder.js';
-import { writeRecordingFile } from '../recording/format.js';
+import { openRecordingOutput } from '../recording/output.js';
 import type { Recording, RunContainer } from '../recording/schema.js';
 import { trace } from '../tracer/index.js';
-import { assertWritable } from '../util/atomic-write.js';
 import { type EngineRun, parseEngineCommand, type RuntimeRun } from './engine.js';
 import { runEngineSession } from './engine-session.js';
 import { MARKER } from './measure.js';
@@ -166,16 +164,14 @@ async function recordEngine(run: EngineRun, opts: ContainerRecordOptions) {
 export async function recordContainer(opts: ContainerRecordOptions): Promise<ContainerRecordResult> {
   const run = parseEngineCommand(opts.argv);
   if (!run) throw new ProfilerError('USAGE', `not a container run: ${opts.argv.join(' ')}`);
-  assertWritable(opts.output);
-  const previous =
-    opts.append && existsSync(opts.output)
-      ? (await import('../recording/io.js')).readRecording(opts.output)
-      : undefined;
-  const { exitCode, recording } =
-    'runIndex' in run ? await recordEngine(run, opts) : await recordRuntime(run, opts.signal);
-  const written = previous
-    ? (await import('../recording/merge.js')).mergeRecordings([previous, recording])
-    : recording;
-  writeRecordingFile(opts.output, written);
-  return { exitCode, recording, written, output: opts.output };
+  // Reserved before the container runs; with `append`, merged under a lock (recording/output.ts).
+  const out = await openRecordingOutput(opts.output, { append: opts.append === true });
+  try {
+    const { exitCode, recording } =
+      'runIndex' in run ? await recordEngine(run, opts) : await recordRuntime(run, opts.signal);
+    const written = await out.write(recording);
+    return { exitCode, recording, written, output: opts.output };
+  } finally {
+    out.discard();
+  }
 }

@@ -75,13 +75,13 @@ export interface EnforceResult {
  * workload ends; rejects with ProfilerError on bad input, before anything runs or is written.
  */
 export async function enforce(options: EnforceOptions): Promise<EnforceResult> {
-  if (options.fix && !options.complain) {
+  if (options.fix !== undefined && !options.complain) {
     throw new ProfilerError(
       'USAGE',
       '`--fix` needs `--complain`: only complain mode sees every missing syscall',
     );
   }
-  if (options.fix) assertWritable(options.fix);
+  if (options.fix !== undefined) assertWritable(options.fix);
   // Boot the tracer thread while the profile loads and compiles (src/tracer/warm.ts).
   if (options.thread !== 'main') prepareTrace();
   const profile = loadProfile(options.profile, options.generate);
@@ -106,7 +106,7 @@ export async function enforce(options: EnforceOptions): Promise<EnforceResult> {
   if (complain) {
     const { result, violations } = await runWouldBlock(profile, command, runOptions);
     let fixed: string | undefined;
-    if (options.fix) {
+    if (options.fix !== undefined) {
       await writeWidenedProfile(profile, result.recording, options.fix, options.generate);
       fixed = options.fix;
     }

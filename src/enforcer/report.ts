@@ -1,4 +1,5 @@
 // Text reports of enforce, complain and check results (the CLI prints these; --json prints the objects).
+import { escapeText } from '../util/escape.js';
 import { formatArg, formatArgs } from './args.js';
 import type { CheckResult } from './check.js';
 import type { EnforceResult } from './enforce.js';
@@ -16,8 +17,9 @@ export function describeCall(v: Violation): string {
   return `${v.syscall} [${values.join(' | ')}]`;
 }
 
+/** Executable paths come from the workload: escaped, never raw on the terminal. */
 function executables(v: Violation): string {
-  return Object.keys(v.executables).join(', ') || '?';
+  return Object.keys(v.executables).map(escapeText).join(', ') || '?';
 }
 
 function table(violations: readonly Violation[]): string[] {
@@ -33,7 +35,7 @@ function table(violations: readonly Violation[]): string[] {
 const MAX_EVENT_LINES = 20;
 
 function pids(procs: readonly { pid: number; executable: string }[]): string {
-  const shown = procs.slice(0, 10).map((p) => `${p.pid} ${p.executable}`);
+  const shown = procs.slice(0, 10).map((p) => `${p.pid} ${escapeText(p.executable)}`);
   return `${shown.join(', ')}${procs.length > shown.length ? `, … (${procs.length - shown.length} more)` : ''}`;
 }
 
@@ -58,7 +60,7 @@ function endLines(result: Pick<EnforceResult, 'interruptedBy' | 'ended' | 'outco
 /** The lines `profile enforce` prints on stderr after the workload ends. */
 export function formatEnforce(result: EnforceResult): string {
   const lines: string[] = [];
-  const where = `${result.profile.path} (default ${result.profile.defaultAction})`;
+  const where = `${escapeText(result.profile.path)} (default ${result.profile.defaultAction})`;
   if (result.mode === 'complain') {
     const blocked = result.violations;
     if (blocked.length === 0) {
@@ -77,7 +79,7 @@ export function formatEnforce(result: EnforceResult): string {
   const events = result.violations.filter((v) => v.kind === 'killed' || v.kind === 'trapped');
   for (const v of events.slice(0, MAX_EVENT_LINES)) {
     lines.push(
-      `profile: ${v.kind === 'killed' ? 'killed' : 'trapped'} by ${result.profile.path}: ${v.syscall} (${v.arch} syscall ${v.nr}) in pid ${v.pid} ${executables(v)}`,
+      `profile: ${v.kind === 'killed' ? 'killed' : 'trapped'} by ${escapeText(result.profile.path)}: ${v.syscall} (${v.arch} syscall ${v.nr}) in pid ${v.pid} ${executables(v)}`,
       `profile:   ${describeCall(v)}`,
     );
   }
@@ -122,27 +124,27 @@ export function formatCheck(result: CheckResult): string {
   const tail = end.length ? `${end.join('\n')}\n` : '';
   if (result.clean) {
     if (interrupted) {
-      return `${tail}profile check: interrupted: no syscall outside ${result.profile.path} before the workload was stopped (not a verdict)\n`;
+      return `${tail}profile check: interrupted: no syscall outside ${escapeText(result.profile.path)} before the workload was stopped (not a verdict)\n`;
     }
     const failed = result.exitCode === 0 ? '' : ` (the workload itself ended with exit ${result.exitCode})`;
-    return `${tail}profile check: clean: no syscall outside ${result.profile.path}${failed}\n`;
+    return `${tail}profile check: clean: no syscall outside ${escapeText(result.profile.path)}${failed}\n`;
   }
   const lines = [
     ...end,
-    `profile check: drift: ${result.drift.length} syscall(s) outside ${result.profile.path}${interrupted ? ' (before the workload was interrupted)' : ''}`,
+    `profile check: drift: ${result.drift.length} syscall(s) outside ${escapeText(result.profile.path)}${interrupted ? ' (before the workload was interrupted)' : ''}`,
   ];
   const byExe = new Map<string, string[]>();
   for (const v of result.drift) {
     for (const [exe, n] of Object.entries(v.executables)) {
-      const list = byExe.get(exe) ?? [];
+      const list = byExe.get(escapeText(exe)) ?? [];
       list.push(`    ${v.arch.padEnd(6)} ${describeCall(v)}  ${n}×`);
-      byExe.set(exe, list);
+      byExe.set(escapeText(exe), list);
     }
   }
   for (const [exe, list] of byExe) lines.push(`  ${exe}`, ...list);
   lines.push(
     result.updated
-      ? `profile check: updated ${result.profile.path} to allow them`
+      ? `profile check: updated ${escapeText(result.profile.path)} to allow them`
       : 'profile check: `--update` widens the profile to allow them',
   );
   return `${lines.join('\n')}\n`;

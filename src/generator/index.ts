@@ -50,7 +50,7 @@ const READERS: Readonly<Partial<Record<Format, NameReaders>>> = {
  */
 export async function generate(req: GenerateRequest): Promise<GenerateResult> {
   const { inputs, format, output, libseccomp, ...rest } = req;
-  if (output) assertWritable(output);
+  if (output !== undefined) assertWritable(output);
   const opts: { -readonly [K in keyof GenerateOptions]: GenerateOptions[K] } = {
     ...DEFAULT_GENERATE_OPTIONS,
     ...stripUndefined(rest),
@@ -68,7 +68,7 @@ export async function generate(req: GenerateRequest): Promise<GenerateResult> {
     if (input.kind === 'bpf') assertExactConversion(inputs[0]!, input.program, policy, format, opts);
   }
   const content = emitPolicy(policy, format, raw?.program);
-  if (output) writeFileAtomic(output, content);
+  if (output !== undefined) writeFileAtomic(output, content);
   const readers = READERS[format];
   const checked = readers
     ? checkConsumers(policy, readers, libseccomp ?? 'auto')

@@ -1,14 +1,18 @@
 // Reading (validated) and writing (atomic) recordings.
 import { readFileSync } from 'node:fs';
 import { ProfilerError } from '../errors.js';
+import { assertJsonDepth, decodeJsonBytes, stripBom } from '../util/json.js';
 import { writeRecordingFile } from './format.js';
 import { RECORDING_FORMAT, RECORDING_VERSION, type Recording, recordingSchemas } from './schema.js';
 
 /** Parses and validates a recording from text; `source` names it in errors. */
 export function parseRecording(text: string, source: string): Recording {
+  const body = stripBom(text);
+  // zod validates recursively: a deeply nested document would exhaust the stack there.
+  assertJsonDepth(body, source);
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(body);
   } catch (error) {
     throw new ProfilerError('BAD_INPUT', `${source}: not JSON (${(error as Error).message})`, {
       cause: error,
@@ -45,15 +49,15 @@ export function parseRecording(text: string, source: string): Recording {
 
 /** Reads and validates a recording file. */
 export function readRecording(path: string): Recording {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'no such file' : (error as Error).message;
     throw new ProfilerError('NO_INPUT', `cannot read recording ${path}: ${reason}`, { cause: error });
   }
-  return parseRecording(text, path);
+  return parseRecording(decodeJsonBytes(bytes, path), path);
 }
 
 /** Writes a recording atomically (temp file + rename). */

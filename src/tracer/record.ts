@@ -1,9 +1,7 @@
 // record(): trace a workload and write the recording (optionally merged into an existing one).
-import { existsSync } from 'node:fs';
 import { isProfilerError } from '../errors.js';
-import { writeRecordingFile } from '../recording/format.js';
+import { openRecordingOutput } from '../recording/output.js';
 import type { Recording } from '../recording/schema.js';
-import { assertWritable } from '../util/atomic-write.js';
 import type { EbpfRecorder as EbpfRecorderType } from './ebpf/recorder.js';
 import { type TraceOptions, type TraceResult, trace } from './index.js';
 
@@ -14,7 +12,10 @@ export const BACKENDS: readonly Backend[] = ['ptrace', 'ebpf', 'auto'];
 export interface RecordOptions extends Omit<TraceOptions, 'filter' | 'onTraceStop'> {
   /** Where the recording goes (written atomically). */
   readonly output: string;
-  /** Merge into `output` if it exists (counts add up, runs are kept), instead of replacing it. */
+  /**
+   * Merge into `output` if it exists (counts add up, runs are kept), instead of replacing it; under a
+   * lock, so parallel runs appending to one file are all kept.
+   */
   readonly append?: boolean;
   /** Default 'ptrace' (rootless, works everywhere); 'ebpf' needs root. */
   readonly backend?: Backend;
@@ -52,22 +53,19 @@ async function traceWith(
 
 /** Traces `argv` and writes the recording. The output path is checked before the workload runs. */
 export async function record(opts: RecordOptions): Promise<RecordResult> {
-  assertWritable(opts.output);
-  // Validating and merging need the schema library; load it only when appending.
-  const previous =
-    opts.append && existsSync(opts.output)
-      ? (await import('../recording/io.js')).readRecording(opts.output)
-      : undefined;
-  const { result, backend, fallbackReason } = await traceWith(opts);
-  const written = previous
-    ? (await import('../recording/merge.js')).mergeRecordings([previous, result.recording])
-    : result.recording;
-  writeRecordingFile(opts.output, written);
-  return {
-    ...result,
-    written,
-    output: opts.output,
-    backend,
-    ...(fallbackReason === undefined ? {} : { fallbackReason }),
-  };
+  // Reserved now (temp file created, an appended-to recording validated), written after the run.
+  const out = await openRecordingOutput(opts.output, { append: opts.append === true });
+  try {
+    const { result, backend, fallbackReason } = await traceWith(opts);
+    const written = await out.write(result.recording);
+    return {
+      ...result,
+      written,
+      output: opts.output,
+      backend,
+      ...(fallbackReason === undefined ? {} : { fallbackReason }),
+    };
+  } finally {
+    out.discard();
+  }
 }

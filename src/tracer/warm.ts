@@ -13,8 +13,19 @@ interface Warm {
 
 let warm: Warm | undefined;
 
-function boot(): Worker {
-  return new Worker(runtimeFile('./worker.js', import.meta.url));
+/** Atomics.waitAsync (Node ≥ 16; in TypeScript's lib from ES2024 on). */
+const waitAsync = (
+  Atomics as unknown as {
+    waitAsync(a: Int32Array, i: number, v: number): { async: boolean; value: Promise<string> | string };
+  }
+).waitAsync;
+
+/**
+ * Starts a tracer thread. `booted` (a shared flag) is set by the thread once its modules, koffi's
+ * addon among them, are loaded.
+ */
+function boot(booted?: Int32Array): Worker {
+  return new Worker(runtimeFile('./worker.js', import.meta.url), booted ? { workerData: { booted } } : {});
 }
 
 /**
@@ -24,17 +35,30 @@ function boot(): Worker {
 export function prepareTrace(): void {
   if (warm !== undefined) return;
   let worker: Worker;
+  const booted = new Int32Array(new SharedArrayBuffer(4));
   try {
-    worker = boot();
+    worker = boot(booted);
   } catch {
     return; // trace() will report it
   }
   const state: Warm = { worker, exited: false };
-  worker.unref();
+  // Unreferenced only once booted: a process that ends while the thread is still loading koffi's
+  // addon (a `record` that fails at once, e.g. on its -o) had Node tear the thread down inside the
+  // addon's init, which aborted with "FATAL ERROR: napi_throw" (exit 134) about 1 run in 20.
+  const wait = waitAsync(booted, 0, 0);
+  // Once taken (takeTraceWorker), the thread is the caller's and stays referenced.
+  const release = () => {
+    if (warm === state) worker.unref();
+  };
+  if (wait.async) void (wait.value as Promise<string>).then(release);
+  else worker.unref();
   // A thread that fails to boot is dropped here; trace() then boots its own and reports the error.
   worker.on('error', () => {});
   worker.on('exit', () => {
     state.exited = true;
+    // A thread that died before booting never sets the flag: release the wait.
+    Atomics.store(booted, 0, 1);
+    Atomics.notify(booted, 0);
   });
   warm = state;
 }

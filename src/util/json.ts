@@ -177,18 +177,83 @@ class Reader {
   }
 }
 
+/** Arrays and objects nested deeper than this are refused: no profile or recording comes close. */
+export const MAX_JSON_DEPTH = 100;
+
+/** `text` without a leading byte order mark (U+FEFF), which some editors write. */
+export function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/**
+ * JSON file bytes as text. A UTF-8 byte order mark is dropped, for recordings and profiles alike;
+ * UTF-16 and UTF-32 (JSON must be UTF-8, RFC 8259) are refused with one line instead of being
+ * misread as binary.
+ */
+export function decodeJsonBytes(bytes: Uint8Array, source: string): string {
+  const [a, b, c, d] = bytes;
+  const utf32 =
+    (a === 0xff && b === 0xfe && c === 0 && d === 0) || (a === 0 && b === 0 && c === 0xfe && d === 0xff);
+  const utf16 = !utf32 && ((a === 0xff && b === 0xfe) || (a === 0xfe && b === 0xff));
+  if (utf32 || utf16)
+    throw new ProfilerError(
+      'BAD_INPUT',
+      `${source}: ${utf32 ? 'UTF-32' : 'UTF-16'} text (byte order mark); JSON files must be UTF-8`,
+    );
+  return stripBom(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
+}
+
+/**
+ * Throws BAD_INPUT (`source:line:col: invalid JSON: nested deeper than 100 levels`) when arrays and
+ * objects nest deeper than MAX_JSON_DEPTH. One pass over the text, strings skipped; run before any
+ * recursive reader (ours, or zod after JSON.parse) sees the document, so depth cannot exhaust the stack.
+ */
+export function assertJsonDepth(text: string, source: string, max = MAX_JSON_DEPTH): void {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      // Skip the string: up to the next quote not escaped by a backslash.
+      for (i++; i < text.length; i++) {
+        const s = text.charCodeAt(i);
+        if (s === 92) i++;
+        else if (s === 34) break;
+      }
+    } else if (c === 91 || c === 123) {
+      if (++depth > max) new Reader(text, source).fail(`nested deeper than ${max} levels`, i);
+    } else if (c === 93 || c === 125) depth--;
+  }
+}
+
 /** Parses JSON text; errors read `source:line:col: invalid JSON: …`. */
 export function parseJson(text: string, source: string): JsonValue {
-  const reader = new Reader(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, source);
+  const body = stripBom(text);
+  assertJsonDepth(body, source);
+  const reader = new Reader(body, source);
   const value = reader.value();
   reader.skip();
   if (reader.pos < reader.text.length) reader.fail(`unexpected ${reader.describe()} after the end`);
   return value;
 }
 
-/** JSON text with bigints written as exact integers, indented by two spaces. */
+/**
+ * JSON text with bigints written as exact integers, indented by two spaces. The bigints travel as
+ * marked strings; the marker holds a per-call random part, so no string copied from a recording can
+ * pose as one and come out as a bare number.
+ */
 export function stringifyJson(value: unknown): string {
-  const marker = '\u0000big:';
+  const marker = `\u0000big${Math.random().toString(36).slice(2)}:`;
   const text = JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? `${marker}${v}` : v), 2);
-  return text.replace(/"\\u0000big:(-?\d+)"/g, '$1');
+  return text.replace(new RegExp(`"\\\\u0000${marker.slice(1)}(-?\\d+)"`, 'g'), '$1');
+}
+
+/**
+ * Compact JSON in printable ASCII only: everything else is a \uXXXX escape. For JSON embedded in
+ * another syntax (a YAML annotation), where a raw U+2028 or NEL would be a line break.
+ */
+export function stringifyJsonAscii(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[\u007f-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

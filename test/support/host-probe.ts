@@ -30,6 +30,7 @@ export const CAPABILITIES = [
   'systemd-socket-activate',
   'make',
   'linux-6.10',
+  'pyyaml',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -191,6 +192,8 @@ function probeTools(): Record<Capability, Probe> {
         'cachestat, fchmodat2, futex_wake, lsm_get_self_attr and mseal exist (Linux ≥ 6.10)',
         (e) => `a syscall of Linux 6.5–6.10 is missing (${e.replace(/^exit \d+: /, '')})`,
       ),
+      // A YAML 1.1 reader, as go-yaml in Kubernetes is: NEL and U+2028 are line breaks there.
+      pyyaml: tool('python3', ['-c', 'import yaml; print("PyYAML", yaml.__version__)'], 'PyYAML'),
     };
     return report;
   } finally {

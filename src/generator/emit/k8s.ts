@@ -1,6 +1,7 @@
 // `k8s`: a security-profiles-operator SeccompProfile (security-profiles-operator.x-k8s.io/v1beta1).
 // Field names follow api/seccompprofile/v1beta1/seccompprofile_types.go; errnoRet is a string there.
 import { stringify } from 'yaml';
+import { stringifyJsonAscii } from '../../util/json.js';
 import type { Policy } from '../policy/types.js';
 import { assertEveryRuleNamed, rangeNotes } from './by-name.js';
 import { provenanceComment, provenanceJson } from './provenance.js';
@@ -27,7 +28,8 @@ export function emitK8s(policy: Policy): string {
     kind: 'SeccompProfile',
     metadata: {
       name: profileName(policy),
-      annotations: { 'seccomp-profiler/provenance': JSON.stringify(prov) },
+      // ASCII-only JSON: YAML 1.1 readers (go-yaml, PyYAML) take a raw NEL or U+2028 for a line break.
+      annotations: { 'seccomp-profiler/provenance': stringifyJsonAscii(prov) },
     },
     spec: {
       defaultAction: scmp.defaultAction,

@@ -1,6 +1,7 @@
 // What every generated file says about its origin: tool, sources, options, command.
 import { TOOL_NAME, TOOL_VERSION } from '../../version.js';
 import type { Policy, Provenance } from '../policy/types.js';
+import { commentLines } from './comment.js';
 
 /** The provenance to write: the policy's own, or just the tool's name. */
 export function provenanceOf(policy: Policy): Provenance {
@@ -24,7 +25,10 @@ export function provenanceJson(policy: Policy, notes: readonly string[] = []): R
   };
 }
 
-/** Provenance as comment lines (`prefix` is `#`, `//`, ` *` …), no trailing newline. */
+/**
+ * Provenance as comment lines (`prefix` is `#`, ` *`, `;` …), no trailing newline. The strings it
+ * copies (sources, command, cwd) are escaped for every comment syntax (comment.ts).
+ */
 export function provenanceComment(policy: Policy, prefix: string, notes: readonly string[] = []): string {
   const p = provenanceJson(policy, notes) as {
     tool: string;
@@ -41,5 +45,5 @@ export function provenanceComment(policy: Policy, prefix: string, notes: readonl
   if (p.command) lines.push(`Command: ${JSON.stringify(p.command)}`);
   if (p.cwd) lines.push(`Cwd: ${p.cwd}`);
   for (const note of p.notes ?? []) lines.push(`Note: ${note}`);
-  return lines.map((l) => `${prefix} ${l.replace(/\*\//g, '* /')}`).join('\n');
+  return commentLines(prefix, lines);
 }

@@ -5,7 +5,7 @@ import { type Arch, reachableArches, syscallNumber } from '../../arch/index.js';
 import { ProfilerError } from '../../errors.js';
 import { parseRecording } from '../../recording/io.js';
 import { looksLikeRecording, type Recording } from '../../recording/schema.js';
-import { parseJson } from '../../util/json.js';
+import { decodeJsonBytes, parseJson } from '../../util/json.js';
 import { TOOL_NAME, TOOL_VERSION } from '../../version.js';
 import type { ValidatedProgram } from '../bpf/types.js';
 import { describeOptions } from '../policy/describe-options.js';
@@ -58,7 +58,7 @@ export function loadInput(path: string, opts: GenerateOptions): LoadedInput {
   const bytes = readBytes(path);
   if (bytes.length === 0)
     throw new ProfilerError('BAD_INPUT', `${path} is empty: not a recording, profile or BPF filter`);
-  const text = bytes.toString('utf8');
+  const text = decodeJsonBytes(bytes, path);
   const first = text.trimStart()[0];
   if (first === '{' || first === '[') {
     const doc = parseJson(text, path);
