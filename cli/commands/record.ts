@@ -1,6 +1,5 @@
 // `profile record [-o FILE] [--quiet] [--append] [--no-pin] [--grace S] [--backend B] [--] <command> [args…]`
 import { type Command, Option } from 'commander';
-import { ProfilerError } from '../../src/errors.js';
 import { exitCodeOf, releaseHungUpTerminal } from '../../src/tracer/index.js';
 import { BACKENDS, type Backend, record } from '../../src/tracer/record.js';
 import { statusLine, summaryText, terminalIsCanonical } from '../../src/tracer/summary.js';
@@ -22,22 +21,23 @@ async function recordContainerCommand(argv: string[], flags: RecordFlags): Promi
   // every other `record` ≈ 80 ms of start-up to load.
   const { parseEngineCommand } = await import('../../src/container/engine.js');
   if (parseEngineCommand(argv) === undefined) return undefined;
-  const { recordContainer } = await import('../../src/container/record.js');
-  if (flags.backend === 'ebpf') {
-    throw new ProfilerError(
-      'USAGE',
-      '--backend ebpf does not record container commands (yet): they go through the container recorder, which uses ptrace',
-    );
-  }
-  if (flags.backend === 'auto')
-    process.stderr.write('profile: recorded with the ptrace backend (a container command)\n');
+  const { containerBackend, recordContainer } = await import('../../src/container/record.js');
+  const { backend, fallbackReason } = await containerBackend(flags.backend);
   return withInterrupt(async ({ signal }) => {
     const result = await recordContainer({
       argv,
       output: flags.output,
       append: flags.append === true,
       signal,
+      backend,
     });
+    if (flags.backend === 'auto') {
+      process.stderr.write(
+        fallbackReason === undefined
+          ? `profile: recorded with the ${backend} backend\n`
+          : `profile: recorded with the ptrace backend (${fallbackReason})\n`,
+      );
+    }
     if (!flags.quiet) process.stderr.write(summaryText(result.written, result.output));
     return result.exitCode;
   });

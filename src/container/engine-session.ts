@@ -66,6 +66,8 @@ export interface EngineSessionOptions {
   /** Profile JSON for the container (docker format), unless the user named one. */
   readonly seccomp?: string;
   readonly marker?: number;
+  /** record: trace with eBPF instead of ptrace (the wrapper runs as root under docker). */
+  readonly backend?: 'ebpf';
   /** docker: the registered runtime to use (default DOCKER_RUNTIME_NAME). */
   readonly dockerRuntime?: string;
   readonly signal?: AbortSignal;
@@ -150,6 +152,7 @@ export async function runEngineSession(opts: EngineSessionOptions): Promise<Engi
     engine: opts.run.engine,
     runtime,
     ...(opts.marker === undefined ? {} : { marker: opts.marker }),
+    ...(opts.backend ? { backend: opts.backend } : {}),
     ...(opts.run.cidfile ? { cidfile: opts.run.cidfile } : {}),
   });
   try {

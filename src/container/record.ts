@@ -1,11 +1,11 @@
 // `profile record -- docker|podman run …` and `-- runc|crun run ID`: a recording of the container,
 // with its workload, the runtime's post-filter calls and the engine/runtime told apart.
-import { ProfilerError } from '../errors.js';
+import { isProfilerError, ProfilerError } from '../errors.js';
 import type { ExecutableCounts, ScopedExecutables } from '../recording/builder.js';
 import { addExecutableCounts, runExit } from '../recording/builder.js';
 import { openRecordingOutput } from '../recording/output.js';
 import type { Recording, RunContainer } from '../recording/schema.js';
-import { trace } from '../tracer/index.js';
+import { type TraceOptions, trace } from '../tracer/index.js';
 import { type EngineRun, parseEngineCommand, type RuntimeRun } from './engine.js';
 import { runEngineSession } from './engine-session.js';
 import { MARKER } from './measure.js';
@@ -20,6 +20,12 @@ export interface ContainerRecordOptions {
   readonly signal?: AbortSignal;
   /** docker: the registered wrapper runtime (default: what `profile setup docker` registers). */
   readonly dockerRuntime?: string;
+  /**
+   * ebpf: the runtime and the container are followed in the kernel (root). The container then runs
+   * under an allow-everything filter instead of the marker filter (RET_TRACE without a tracer would
+   * fail every call with ENOSYS): the calls made under it outside the container are the marked ones.
+   */
+  readonly backend?: 'ptrace' | 'ebpf';
 }
 
 export interface ContainerRecordResult {
@@ -28,6 +34,33 @@ export interface ContainerRecordResult {
   readonly recording: Recording;
   readonly written: Recording;
   readonly output: string;
+}
+
+/**
+ * The container's filter under the eBPF backend: allows everything, yet is a filter, so the calls
+ * the runtime's init makes after installing it can be told from those before (marked).
+ */
+const ALLOW_ALL = JSON.stringify({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [] });
+
+/**
+ * The backend for a container command. `auto`: eBPF when the kernel loads the recorder here and can
+ * tell the container's processes apart; the wrapper that records runs as root under the engine.
+ */
+export async function containerBackend(
+  chosen: 'ptrace' | 'ebpf' | 'auto',
+): Promise<{ backend: 'ptrace' | 'ebpf'; fallbackReason?: string }> {
+  if (chosen === 'ptrace') return { backend: 'ptrace' };
+  if (chosen === 'ebpf') return { backend: 'ebpf' };
+  const { EbpfRecorder } = await import('../tracer/ebpf/recorder.js');
+  try {
+    const recorder = EbpfRecorder.open();
+    const problem = recorder.scopesProblem;
+    recorder.close();
+    return problem === undefined ? { backend: 'ebpf' } : { backend: 'ptrace', fallbackReason: problem };
+  } catch (error) {
+    if (!isProfilerError(error) || error.code !== 'UNAVAILABLE') throw error;
+    return { backend: 'ptrace', fallbackReason: error.message };
+  }
 }
 
 /** True when `argv` is a container run `recordContainer` handles. */
@@ -77,11 +110,11 @@ export async function assembleRecording(
 }
 
 /** `runc|crun … run|create … ID`: traced directly, the container's processes told apart by root. */
-async function recordRuntime(run: RuntimeRun, signal?: AbortSignal) {
+async function recordRuntime(run: RuntimeRun, signal: AbortSignal | undefined, ebpf: boolean) {
   const runtime = run.engine === 'crun' ? crunArgv(run.argv[0]) : [run.argv[0]!];
   const args = run.argv.slice(1);
   const startedAt = new Date();
-  const result = await trace({
+  const options: TraceOptions = {
     argv: [...runtime, ...args],
     pin: false,
     noNewPrivileges: false,
@@ -89,7 +122,10 @@ async function recordRuntime(run: RuntimeRun, signal?: AbortSignal) {
     // `runc create` returns while the container lives on: wait for it.
     grace: Number.POSITIVE_INFINITY,
     ...(signal ? { signal } : {}),
-  });
+  };
+  const result = ebpf
+    ? await (await import('../tracer/ebpf/record.js')).traceEbpf(options)
+    : await trace(options);
   const identity = runtimeIdentity(runtime);
   const container: RunContainer = {
     engine: run.engine,
@@ -139,10 +175,12 @@ export function requireResults(results: readonly RecorderResult[], engine: strin
 async function recordEngine(run: EngineRun, opts: ContainerRecordOptions) {
   const startedAt = new Date();
   const marked = run.seccomp === undefined;
+  const ebpf = opts.backend === 'ebpf';
   const session = await runEngineSession({
     run,
     mode: 'record',
-    ...(marked ? { seccomp: markerProfile(MARKER), marker: MARKER } : {}),
+    ...(marked ? { seccomp: ebpf ? ALLOW_ALL : markerProfile(MARKER), marker: MARKER } : {}),
+    ...(ebpf ? { backend: 'ebpf' as const } : {}),
     ...(opts.dockerRuntime ? { dockerRuntime: opts.dockerRuntime } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
@@ -153,7 +191,7 @@ async function recordEngine(run: EngineRun, opts: ContainerRecordOptions) {
     engine: run.engine,
     runtime,
     ...(run.image ? { image: run.image } : {}),
-    ...(marked ? { marker: MARKER } : {}),
+    ...(marked && !ebpf ? { marker: MARKER } : {}),
   };
   const parts = ok.map((r) => ({ recording: r.recording!, ...(r.scopes ? { scopes: r.scopes } : {}) }));
   const recording = await assembleRecording(run.argv, startedAt, session.exitCode, parts, container);
@@ -168,7 +206,9 @@ export async function recordContainer(opts: ContainerRecordOptions): Promise<Con
   const out = await openRecordingOutput(opts.output, { append: opts.append === true });
   try {
     const { exitCode, recording } =
-      'runIndex' in run ? await recordEngine(run, opts) : await recordRuntime(run, opts.signal);
+      'runIndex' in run
+        ? await recordEngine(run, opts)
+        : await recordRuntime(run, opts.signal, opts.backend === 'ebpf');
     const written = await out.write(recording);
     return { exitCode, recording, written, output: opts.output };
   } finally {

@@ -10,7 +10,13 @@ import { K, RET, stmt, type ValidatedProgram } from '../generator/bpf/types.js';
 import { validateProgram } from '../generator/bpf/validate.js';
 import type { ScopedExecutables } from '../recording/builder.js';
 import type { Recording } from '../recording/schema.js';
-import { exitCodeOf, type FilterEvent, type TraceOutcome, trace } from '../tracer/index.js';
+import {
+  exitCodeOf,
+  type FilterEvent,
+  type TraceOptions,
+  type TraceOutcome,
+  trace,
+} from '../tracer/index.js';
 import { bundleConfig, bundleOf, type RuntimeInfo, runtimeIdentity } from './runtimes.js';
 import { markActive, type Session, type SessionSpec, writeResult } from './session.js';
 import { subcommandOf } from './wrapper.js';
@@ -66,7 +72,7 @@ export async function recorderMain(sessionDir: string, args: readonly string[]):
       version: identity?.version ?? 'unknown',
       noNewPrivileges: config.noNewPrivileges,
     };
-    const result = await trace({
+    const options: TraceOptions = {
       argv: [...spec.runtime, ...args],
       pin: false,
       // The runtime decides no_new_privileges for the container; we may not set it for it.
@@ -76,7 +82,11 @@ export async function recorderMain(sessionDir: string, args: readonly string[]):
       onRootExit: (code) => report(`exit ${code}\n`),
       // `runc create` returns while the container lives on: wait for it, as the engine does.
       grace: Number.POSITIVE_INFINITY,
-    });
+    };
+    const result =
+      spec.backend === 'ebpf' && spec.mode === 'record'
+        ? await (await import('../tracer/ebpf/record.js')).traceEbpf(options)
+        : await trace(options);
     report(`exit ${exitCodeOf(result.outcome)}\n`);
     const out: RecorderResult = {
       ...base,

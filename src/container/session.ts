@@ -25,6 +25,8 @@ export interface SessionSpec {
   readonly cidfile: string;
   /** RET_TRACE data of the container filter the CLI injected (record, check). */
   readonly marker?: number;
+  /** record: the recorder's backend; absent, ptrace. */
+  readonly backend?: 'ebpf';
   /** The pid of the `profile` process that owns the session: a dead owner makes it stale. */
   readonly owner: number;
 }

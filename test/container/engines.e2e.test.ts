@@ -147,6 +147,60 @@ describe(
       expect(rec.container!.workload['/bin/sh']?.x86_64?.pivot_root).toBeUndefined();
     });
 
+    it(
+      'records through `docker run` with --backend ebpf as with ptrace: the same workload, the same runc post-filter calls',
+      needs('ebpf'),
+      async () => {
+        const out = join(dir, 'docker.ebpf.json');
+        const r = await profile(['record', '-q', '--backend', 'ebpf', '-o', out, '--', ...dockerRun()]);
+        expect(r.stderr).toBe('');
+        expect(r.exitCode).toBe(0);
+        expect(r.stdout).toBe(expected);
+        const ebpf = JSON.parse(readFileSync(out, 'utf8')) as Recording;
+        expect(ebpf.runs[0]!.backend).toBe('ebpf');
+        // No RET_TRACE marker filter: the container ran under an allow-everything filter instead.
+        expect(ebpf.runs[0]!.container?.marker).toBeUndefined();
+        type Counts = NonNullable<Recording['container']>['workload'];
+        const names = (counts: Counts, exe: string) => Object.keys(counts[exe]?.x86_64 ?? {}).sort();
+        const workload = ebpf.container!.workload;
+        for (const exe of [
+          '/bin/sh',
+          '/bin/ls',
+          '/bin/sort',
+          '/bin/head',
+          '/bin/uname',
+          '/bin/tr',
+          '/bin/cat',
+          '/bin/wc',
+        ]) {
+          expect({ exe, names: names(workload, exe) }).toEqual({
+            exe,
+            names: names(rec.container!.workload, exe),
+          });
+        }
+        expect(Object.keys(workload).some((e) => /runc|dockerd/.test(e))).toBe(false);
+        // runc's init after its filter: the same calls as the marker filter showed under ptrace, but
+        // for those that depend on the Go runtime's timing (a preemption signal, a futex wake-up).
+        const racy = ['rt_sigreturn', 'futex', 'sched_yield', 'nanosleep'];
+        const steady = (counts: Counts) => names(counts, '/usr/sbin/runc').filter((n) => !racy.includes(n));
+        expect(steady(ebpf.container!.postFilter)).toEqual(steady(rec.container!.postFilter));
+        expect(steady(ebpf.container!.postFilter)).toEqual(expect.arrayContaining(['execve', 'capset']));
+        for (const name of names(ebpf.container!.postFilter, '/usr/sbin/runc'))
+          expect(runtimeSyscalls('runc', false)).toContain(name);
+        expect(ebpf.syscalls.x86_64?.pivot_root).toBeDefined();
+        // What users get from it: the same docker profile as from the ptrace recording.
+        const generated = async (recording: string) => {
+          const file = `${recording}.profile.json`;
+          expect((await profile(['generate', recording, '--format', 'docker', '-o', file])).exitCode).toBe(0);
+          const names = (
+            JSON.parse(readFileSync(file, 'utf8')) as { syscalls: { names: string[] }[] }
+          ).syscalls.flatMap((s) => s.names);
+          return names.sort();
+        };
+        expect(await generated(out)).toEqual(await generated(join(dir, 'docker.rec.json')));
+      },
+    );
+
     it('generate --format docker with default options runs under docker, podman + runc and podman + crun', async () => {
       profileFile = join(dir, 'p.json');
       const gen = await profile([
@@ -268,5 +322,25 @@ describe(
       expect(post).toEqual(expect.arrayContaining(['pselect6', 'execve']));
       for (const name of post) expect(runtimeSyscalls('crun', false)).toContain(name);
     });
+
+    it(
+      'records through podman + crun with --backend ebpf: the same workload and crun post-filter calls as ptrace',
+      needs('ebpf'),
+      async () => {
+        const out = join(dir, 'crun.ebpf.json');
+        const r = await profile(['record', '-q', '--backend', 'ebpf', '-o', out, '--', ...podmanRun(crun)]);
+        expect({ exitCode: r.exitCode, stderr: r.stderr }).toMatchObject({ exitCode: 0 });
+        expect(r.stdout).toBe(expected);
+        const mine = JSON.parse(readFileSync(out, 'utf8')) as Recording;
+        const theirs = JSON.parse(readFileSync(join(dir, 'crun.rec.json'), 'utf8')) as Recording;
+        expect(mine.runs[0]!.backend).toBe('ebpf');
+        const sets = (rec: Recording, part: 'workload' | 'postFilter') =>
+          Object.fromEntries(
+            Object.entries(rec.container![part]).map(([exe, a]) => [exe, Object.keys(a.x86_64 ?? {}).sort()]),
+          );
+        expect(sets(mine, 'workload')).toEqual(sets(theirs, 'workload'));
+        expect(sets(mine, 'postFilter')).toEqual(sets(theirs, 'postFilter'));
+      },
+    );
   },
 );

@@ -3,7 +3,7 @@
 // could not hold.
 import { ARCHES, type Arch, describeSyscall, syscallNumber, X32_SYSCALL_BIT } from '../../arch/index.js';
 import { MAX_ARG_VALUES } from '../../recording/arg-specs.js';
-import type { RawTrace } from '../../recording/trace.js';
+import type { CountScope, RawTrace } from '../../recording/trace.js';
 import { ABIS, argSpecs } from './arg-table.js';
 import { mapLookup } from './bpf.js';
 import { dumpMap } from './dump.js';
@@ -22,6 +22,9 @@ import {
   PATH_BUF,
   PATH_TRUNCATED,
   PATH_VALUE,
+  SCOPE_CONTAINED,
+  SCOPE_MARKED,
+  SCOPE_SHIFT,
   SLOT_ARGN,
   SLOT_OVERFLOW,
   SLOT_VALUE,
@@ -124,10 +127,19 @@ export function collect(maps: Maps, ctx: CollectContext): Collected {
     return p;
   };
 
-  const counts: [string, Arch, number, number][] = [];
+  const counts: [string, Arch, number, number, CountScope?][] = [];
   dumpMap(maps.counts, COUNT_KEY, 8, (k, ko, v, vo) => {
-    const abi = k.getUint32(ko + 8, true);
-    counts.push([pathOf(k.getUint32(ko, true)), ARCHES[abi]!, k.getInt32(ko + 4, true), u64(v, vo)]);
+    const word = k.getUint32(ko + 8, true);
+    const count: [string, Arch, number, number, CountScope?] = [
+      pathOf(k.getUint32(ko, true)),
+      ARCHES[word & ((1 << SCOPE_SHIFT) - 1)]!,
+      k.getInt32(ko + 4, true),
+      u64(v, vo),
+    ];
+    const scope = word >>> SCOPE_SHIFT;
+    if (scope === SCOPE_CONTAINED) count.push('contained');
+    else if (scope === SCOPE_MARKED) count.push('marked');
+    counts.push(count);
   });
   if (ctx.launcherTarget !== undefined) {
     const [execve, execveat] = [syscallNumber('x86_64', 'execve')!, syscallNumber('x86_64', 'execveat')!];

@@ -35,11 +35,17 @@ export interface KernelLayout {
   /** pt_regs offsets of the six syscall arguments: x86_64/x32 (di si dx r10 r8 r9), i386 (bx cx dx si di bp). */
   readonly argRegs64: readonly number[];
   readonly argRegs32: readonly number[];
+  /**
+   * What a container recording (TraceOptions.scopes) reads: task_struct.fs, fs_struct.root.dentry
+   * (a container's processes exec under another root) and task_struct.seccomp.filter (calls made
+   * under a filter installed after the workload started); undefined where the kernel lacks one.
+   */
+  readonly scopes: { taskFs: number; fsRootDentry: number; taskSeccompFilter: number } | undefined;
 }
 
 const CACHE_DIR = '/run/seccomp-profiler';
 const CACHE_FILE = `${CACHE_DIR}/kernel-layout.json`;
-const VERSION = 2;
+const VERSION = 3;
 
 /** Why the backend cannot run on this kernel or here (no BTF, a missing field, a PID namespace). */
 export class LayoutError extends Error {}
@@ -76,6 +82,7 @@ export function layoutFromBtf(btf: Btf): KernelLayout {
     'vfsmount',
     'mount',
     'pt_regs',
+    'fs_struct',
   ];
   const ids = btf.findStructs(names);
   const id = (name: string): number => {
@@ -89,6 +96,16 @@ export function layoutFromBtf(btf: Btf): KernelLayout {
     taskStatus = field(btf, task, 'thread_info.status', 4);
   } catch {
     taskStatus = undefined;
+  }
+  let scopes: KernelLayout['scopes'];
+  try {
+    scopes = {
+      taskFs: field(btf, task, 'fs', 8),
+      fsRootDentry: field(btf, id('fs_struct'), 'root.dentry', 8),
+      taskSeccompFilter: field(btf, task, 'seccomp.filter', 8),
+    };
+  } catch {
+    scopes = undefined;
   }
   return {
     taskPid: field(btf, task, 'pid', 4),
@@ -109,6 +126,7 @@ export function layoutFromBtf(btf: Btf): KernelLayout {
     dentryHashPprev: field(btf, id('dentry'), 'd_hash.pprev', 8),
     argRegs64: ['di', 'si', 'dx', 'r10', 'r8', 'r9'].map((r) => field(btf, id('pt_regs'), r, 8)),
     argRegs32: ['bx', 'cx', 'dx', 'si', 'di', 'bp'].map((r) => field(btf, id('pt_regs'), r, 8)),
+    scopes,
   };
 }
 

@@ -26,8 +26,16 @@ export const MAX_IMAGES = 4096;
 /** Distinct argument tuples over all syscalls (each is also capped at MAX_ARG_VALUES). */
 export const MAX_ARG_TUPLES = 8192;
 
-/** procs: tgid (u32) → { image u32, pad u32 }. */
+/** procs: tgid (u32) → { image u32, flags u32 }. */
 export const PROC_VALUE = 8;
+/** flags: the process is recorded with scopes (a container run): its children inherit it. */
+export const PROC_SCOPED = 1;
+/** flags: exec'd under another root than the workload's start, or a child of such a process. */
+export const PROC_CONTAINED = 2;
+/** In a counts key's abi word, above the ABI index: the call's scope (a container run). */
+export const SCOPE_SHIFT = 8;
+export const SCOPE_CONTAINED = 1;
+export const SCOPE_MARKED = 2;
 /** counts: { image u32, nr u32, abi u32 } → u64 calls. */
 export const COUNT_KEY = 12;
 /** images: { dentry u64, vfsmount u64 } → { id u32, pad u32, execs u64 }. */
@@ -78,6 +86,12 @@ export const STAT = {
   unknownImageExecs: 64,
   distinct: 72,
   truncatedPaths: 80,
+  /**
+   * Set by the exec program at the launcher's exec, for scoped processes: the root dentry and the
+   * seccomp filter the workload starts with (pointers, compared, never followed).
+   */
+  hostRoot: 88,
+  hostFilter: 96,
 } as const;
 export const STATS_VALUE = 128;
 

@@ -2,13 +2,14 @@
 // follow its process tree in the kernel, supervise it as trace() does (src/tracer/supervisor.ts:
 // stop signals passed on, the grace period, aborts) and build the same recording.
 import { ProfilerError } from '../../errors.js';
-import { buildRecording } from '../../recording/builder.js';
-import type { TraceOutcome } from '../../recording/trace.js';
+import { buildRecording, scopedExecutables } from '../../recording/builder.js';
+import type { RawTrace, TraceOutcome } from '../../recording/trace.js';
 import type { TraceOptions, TraceResult } from '../index.js';
 import { prepareWorkload } from '../input.js';
 import { launcherError, readLauncherStatus } from '../launch-error.js';
 import { close, kill, rtSigaction, SIG_IGN, waitpid } from '../libc.js';
 import { realpathOr, signalName } from '../proc.js';
+import type { ScopeOptions } from '../protocol.js';
 import { sendJob, startLauncher } from '../spawn.js';
 import { graceMilliseconds, Supervisor } from '../supervisor.js';
 import { EbpfRecorder } from './recorder.js';
@@ -35,6 +36,18 @@ function outcomeOf(status: number, aborted: boolean): TraceOutcome {
 }
 
 /**
+ * The scopes as the ptrace tracer keeps them: without a marker (the user's own container profile)
+ * no call is marked, so calls the kernel saw made under another filter count unscoped.
+ */
+function withScopes(raw: RawTrace, scopes: ScopeOptions): RawTrace {
+  if (scopes.marker !== undefined) return raw;
+  return {
+    ...raw,
+    counts: raw.counts.map((c) => (c[4] === 'marked' ? [c[0], c[1], c[2], c[3]] : c)),
+  };
+}
+
+/**
  * Runs `opts.argv` and records it with eBPF. `recorder` is an open session to use (and close), e.g.
  * one `auto` opened to see whether the kernel accepts it; without it one is opened here, which
  * throws ProfilerError UNAVAILABLE when the kernel refuses. `filter`, `onTraceStop`, `thread`,
@@ -43,16 +56,15 @@ function outcomeOf(status: number, aborted: boolean): TraceOutcome {
 export async function traceEbpf(opts: TraceOptions, recorder?: EbpfRecorder): Promise<EbpfTraceResult> {
   let session = recorder;
   try {
-    if (opts.scopes) {
-      throw new ProfilerError(
-        'USAGE',
-        'the eBPF backend does not keep container scopes apart: record containers with ptrace',
-      );
-    }
     const graceMs = graceMilliseconds(opts.grace);
     const { workload, cwd } = prepareWorkload(opts);
     session ??= EbpfRecorder.open();
     const rec = session;
+    if (opts.scopes && rec.scopesProblem)
+      throw new ProfilerError(
+        'UNAVAILABLE',
+        `eBPF backend unavailable for a container: ${rec.scopesProblem}`,
+      );
     // Node starts its inspector on SIGUSR1, and the workload can signal us: ignore it for good, as
     // the ptrace tracer does. The launchers reset it for the workload.
     rtSigaction(SIGUSR1, SIG_IGN);
@@ -77,7 +89,7 @@ export async function traceEbpf(opts: TraceOptions, recorder?: EbpfRecorder): Pr
       );
     try {
       try {
-        run.launched(launched.pid);
+        run.launched(launched.pid, opts.scopes !== undefined);
       } catch (error) {
         kill(launched.pid, SIGKILL);
         waitpid(launched.pid, new Int32Array(1), 0);
@@ -96,7 +108,9 @@ export async function traceEbpf(opts: TraceOptions, recorder?: EbpfRecorder): Pr
       if (launcherFailure !== undefined && !run.aborted) throw launcherError(launcherFailure, workload);
       const outcome = outcomeOf(status, run.aborted);
       const interruptedBy = supervisor.interruptedBy;
-      const { raw, notes } = rec.collect(realpathOr(workload.path));
+      const collected = rec.collect(realpathOr(workload.path));
+      const { notes } = collected;
+      const raw = opts.scopes ? withScopes(collected.raw, opts.scopes) : collected.raw;
       const recording = buildRecording(
         {
           command: workload.argv,
@@ -118,6 +132,7 @@ export async function traceEbpf(opts: TraceOptions, recorder?: EbpfRecorder): Pr
         filterKills: [],
         ended: run.ended,
         ...(interruptedBy ? { interruptedBy } : {}),
+        ...(opts.scopes ? { scopes: scopedExecutables(raw) } : {}),
         notes,
       };
     } finally {

@@ -15,6 +15,7 @@ import {
   createMaps,
   LAUNCHER_IMAGE,
   type Maps,
+  PROC_SCOPED,
   PROC_VALUE,
   SIGNAL_AT,
   SIGNAL_NUMBERS,
@@ -57,6 +58,8 @@ export class EbpfRecorder {
     private readonly fds: readonly number[],
     /** i386 calls cannot be told apart from x86_64 ones on this kernel. */
     readonly abiNote: string | undefined,
+    /** Why container scopes cannot be recorded here (a field missing from the BTF), or undefined. */
+    readonly scopesProblem: string | undefined,
   ) {}
 
   /**
@@ -77,7 +80,10 @@ export class EbpfRecorder {
         layout.taskStatus === undefined
           ? 'i386 (int 0x80) calls cannot be told apart from x86_64 calls on this kernel (no thread_info.status in its BTF): any are counted as x86_64'
           : undefined;
-      return new EbpfRecorder(maps, fds, note);
+      const scopesProblem = layout.scopes
+        ? undefined
+        : "the kernel's BTF lacks task_struct.fs, fs_struct.root or task_struct.seccomp.filter";
+      return new EbpfRecorder(maps, fds, note, scopesProblem);
     } catch (error) {
       if (maps) closeMaps(maps);
       throw unavailable(error);
@@ -88,8 +94,11 @@ export class EbpfRecorder {
    * Follows `pid` and every process it creates from now on. 'launcher': a process that will exec
    * the workload (its own syscalls before that exec are not recorded, its execve is). 'running': a
    * process already running its executable (read from /proc/PID/exe), counted from now on.
+   * `scoped` (a launcher for a container run): its tree's calls are counted apart as 'contained'
+   * once a process execs under another root, and as 'marked' when made outside it under another
+   * seccomp filter than the launcher's (TraceOptions.scopes; see scopesProblem).
    */
-  follow(pid: number, phase: FollowPhase): void {
+  follow(pid: number, phase: FollowPhase, scoped = false): void {
     let image = LAUNCHER_IMAGE;
     if (phase === 'running') {
       let exe: string;
@@ -108,6 +117,7 @@ export class EbpfRecorder {
     try {
       key.view.setUint32(0, pid, true);
       value.view.setUint32(0, image, true);
+      value.view.setUint32(4, scoped ? PROC_SCOPED : 0, true);
       mapUpdate(this.maps.procs, key.address, value.address);
     } finally {
       key.free();

@@ -46,8 +46,8 @@ export class EbpfRun {
   ) {}
 
   /** Follows the launcher `pid` from before its exec, and watches the stop signals it is delivered. */
-  launched(pid: number): void {
-    this.recorder.follow(pid, 'launcher');
+  launched(pid: number, scoped = false): void {
+    this.recorder.follow(pid, 'launcher', scoped);
     this.recorder.watchSignals(pid);
     this.root = pid;
     Atomics.store(this.view, SHARED_ROOT, pid);

@@ -41,6 +41,7 @@ import {
   UNKNOWN_IMAGE,
 } from '../maps.js';
 import { add64, currentTgid, lookup, probeRead, returnZero, stackPtr, update } from './emit.js';
+import { emitContainment, emitKeepImage } from './exec-scope.js';
 
 /** Path components and mount crossings walked at most; deeper paths are marked truncated. */
 export const MAX_DEPTH = 128;
@@ -58,6 +59,7 @@ const IMAGE_KEY = -24; // { dentry, vfsmount }
 const IMAGE_VALUE = -40; // { id, pad, execs }
 const FILE = -48;
 const ID = -52;
+const OLD_IMAGE = -56;
 // The walk's state, shared with the bpf_loop callback through a pointer.
 const WALK = -128;
 const W_DENTRY = 0;
@@ -83,6 +85,8 @@ export function execProgram(maps: Maps, layout: KernelLayout): { insns: Uint8Arr
   lookup(a, maps.procs, TGID, out);
   a.mov(R7, R0);
   a.st(W, R10, ZERO_KEY, 0);
+  // Read again past the walk (scopes), also where it was never filled.
+  if (layout.scopes) a.st(DW, R10, IMAGE_KEY, 0).st(DW, R10, IMAGE_KEY + 8, 0);
 
   // bprm->file->f_path: the executable actually run (the interpreter, for a script).
   probeRead(a, FILE, 8, () => a.ldx(DW, R3, R6, 16), layout.binprmFile);
@@ -134,7 +138,11 @@ export function execProgram(maps: Maps, layout: KernelLayout): { insns: Uint8Arr
   // The process runs image r8 from now on; the launcher's exec starts the workload.
   a.bind(setImage);
   a.ldx(W, R1, R7, 0);
+  a.st(W, R10, OLD_IMAGE, R1);
+  if (layout.scopes) emitKeepImage(a, layout, { oldImage: OLD_IMAGE, imageKey: IMAGE_KEY });
   a.st(W, R7, 0, R8);
+  if (layout.scopes) emitContainment(a, maps, layout.scopes, { oldImage: OLD_IMAGE, zeroKey: ZERO_KEY });
+  a.ldx(W, R1, R10, OLD_IMAGE);
   a.jmp(JNE, R1, LAUNCHER_IMAGE, out);
   lookup(a, maps.stats, ZERO_KEY, out);
   add64(a, R0, STAT.processes, 1);

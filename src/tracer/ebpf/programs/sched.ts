@@ -14,7 +14,7 @@ export function forkProgram(maps: Maps, layout: KernelLayout): Uint8Array {
   const TGID = -4;
   const CHILD_TGID = -8;
   const ZERO_KEY = -12;
-  const VALUE = -24; // { image, pad }
+  const VALUE = -24; // { image, flags }
   const a = new EbpfAssembler();
   const out = a.label('out');
   const lost = a.label('lost');
@@ -22,6 +22,8 @@ export function forkProgram(maps: Maps, layout: KernelLayout): Uint8Array {
   currentTgid(a, TGID);
   lookup(a, maps.procs, TGID, out);
   a.ldx(W, R8, R0, 0);
+  // The child inherits the flags too (scoped, contained).
+  a.ldx(W, R1, R0, 4).st(W, R10, VALUE + 4, R1);
   // The launcher's own threads belong to its thread group already, and it makes no children.
   a.jmp(JEQ, R8, LAUNCHER_IMAGE, out);
   a.st(W, R10, ZERO_KEY, 0);
@@ -35,7 +37,6 @@ export function forkProgram(maps: Maps, layout: KernelLayout): Uint8Array {
   a.jmp(JEQ, R7, R1, out); // a new thread of a followed process: its group is followed already
   add64(a, R9, STAT.processes, 1);
   a.st(W, R10, VALUE, R8);
-  a.st(W, R10, VALUE + 4, 0);
   update(a, maps.procs, CHILD_TGID, VALUE, BPF_ANY);
   a.jmp(JEQ, R0, 0, out);
   a.bind(lost);

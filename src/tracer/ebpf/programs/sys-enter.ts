@@ -13,6 +13,7 @@ import {
   JNE,
   JSET,
   MOV,
+  OR,
   R0,
   R1,
   R2,
@@ -33,6 +34,11 @@ import {
   LAUNCHER_IMAGE,
   type Maps,
   NR_SLOTS,
+  PROC_CONTAINED,
+  PROC_SCOPED,
+  SCOPE_CONTAINED,
+  SCOPE_MARKED,
+  SCOPE_SHIFT,
   SLOT_OVERFLOW,
   SLOT_SEEN,
   STAT,
@@ -41,6 +47,8 @@ import { emitArgCapture } from './args.js';
 import { add64, currentTgid, lookup, probeRead, returnZero, update } from './emit.js';
 import {
   COUNT_KEY,
+  FILTER,
+  FLAGS,
   KEY_ABI,
   NO_SLOT,
   ONE,
@@ -67,6 +75,7 @@ export function sysEnterProgram(maps: Maps, layout: KernelLayout): Uint8Array {
   a.mov(R7, R0);
   lookup(a, maps.procs, TGID, out);
   a.ldx(W, R8, R0, 0);
+  if (layout.scopes) a.ldx(W, R1, R0, 4).st(W, R10, FLAGS, R1);
   a.ldx(DW, R9, R6, 8);
   a.alu32(MOV, R9, R9);
 
@@ -116,6 +125,7 @@ export function sysEnterProgram(maps: Maps, layout: KernelLayout): Uint8Array {
   const first = a.label('count_first');
   const overflow = a.label('count_overflow');
   a.bind(count);
+  if (layout.scopes) emitScope(a, maps, layout.scopes.taskSeccompFilter);
   a.st(W, R10, COUNT_KEY, R8);
   a.st(W, R10, COUNT_KEY + 4, R9);
   lookup(a, maps.counts, COUNT_KEY, fresh);
@@ -161,11 +171,50 @@ export function sysEnterProgram(maps: Maps, layout: KernelLayout): Uint8Array {
   a.goto(args);
 
   a.bind(args);
+  // The scope was for the count only: argument keys carry the bare ABI.
+  if (layout.scopes) {
+    a.ldx(W, R1, R10, KEY_ABI).alu32(AND, R1, (1 << SCOPE_SHIFT) - 1);
+    a.st(W, R10, KEY_ABI, R1);
+  }
   emitArgCapture(a, maps, out);
 
   a.bind(out);
   returnZero(a);
   return a.assemble();
+}
+
+/**
+ * A scoped process (a container run): a contained one's calls count as SCOPE_CONTAINED; one outside
+ * the container calling under another seccomp filter than the workload started with (the runtime's
+ * init after installing the container's filter) as SCOPE_MARKED. The scope goes into the count
+ * key's ABI word, above the ABI.
+ */
+function emitScope(a: EbpfAssembler, maps: Maps, taskSeccompFilter: number): void {
+  const counting = a.label('counting');
+  const contained = a.label('scope_contained');
+  const check = a.label('scope_check');
+  const tag = (scope: number) => {
+    a.ldx(W, R1, R10, KEY_ABI).alu32(OR, R1, scope << SCOPE_SHIFT);
+    a.st(W, R10, KEY_ABI, R1);
+  };
+  a.ldx(W, R1, R10, FLAGS);
+  a.jmp(JSET, R1, PROC_CONTAINED, contained);
+  a.jmp(JSET, R1, PROC_SCOPED, check);
+  a.goto(counting);
+  a.bind(contained);
+  tag(SCOPE_CONTAINED);
+  a.goto(counting);
+  a.bind(check);
+  a.call(HELPER.getCurrentTask);
+  probeRead(a, FILTER, 8, () => a.mov(R3, R0), taskSeccompFilter);
+  a.jmp(JNE, R0, 0, counting);
+  a.st(W, R10, ZERO_KEY, 0);
+  lookup(a, maps.stats, ZERO_KEY, counting);
+  a.ldx(DW, R1, R0, STAT.hostFilter);
+  a.ldx(DW, R2, R10, FILTER);
+  a.jmp(JEQ, R1, R2, counting);
+  tag(SCOPE_MARKED);
+  a.bind(counting);
 }
 
 /** Stores the slot index (abi * NR_SLOTS + nr without the x32 bit, or NO_SLOT) and jumps to `done`. */
