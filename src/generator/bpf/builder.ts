@@ -1,6 +1,8 @@
 // A classic-BPF builder with symbolic jump targets. Offsets stay symbolic until assemble(),
 // one backward pass that computes them and inserts trampolines where a conditional jump is too far.
+
 import { ProfilerError } from '../../errors.js';
+import { type Label, Labels } from '../../util/labels.js';
 import {
   ABS,
   ALU,
@@ -21,11 +23,7 @@ import {
 } from './types.js';
 import { validateProgram } from './validate.js';
 
-/** A symbolic position in a program under construction. */
-export interface Label {
-  readonly id: number;
-  readonly name: string;
-}
+export type { Label };
 
 /** Where a jump goes: a label, or the instruction right after the jump. */
 export type Target = Label | 'next';
@@ -47,24 +45,22 @@ interface Item {
  */
 export class ProgramBuilder {
   private readonly items: Item[] = [];
-  private readonly bound = new Map<number, number>();
-  private nextLabel = 0;
+  private readonly labels = new Labels();
 
   /** A fresh, unbound label. */
   label(name = 'L'): Label {
-    return { id: this.nextLabel++, name };
+    return this.labels.create(name);
   }
 
   /** Binds `label` to the next instruction emitted. A label is bound once. */
   bind(label: Label): this {
-    if (this.bound.has(label.id)) throw new Error(`label ${label.name}#${label.id} bound twice`);
-    this.bound.set(label.id, this.items.length);
+    this.labels.bind(label, this.items.length);
     return this;
   }
 
   /** True when `label` has been bound. */
   isBound(label: Label): boolean {
-    return this.bound.has(label.id);
+    return this.labels.at(label) !== undefined;
   }
 
   /** A non-jump instruction. */
@@ -104,7 +100,7 @@ export class ProgramBuilder {
    */
   private elideRedundantLoads(): void {
     const n = this.items.length;
-    const itemOf = (i: number, t: Target): number => (t === 'next' ? i + 1 : (this.bound.get(t.id) ?? -1));
+    const itemOf = (i: number, t: Target): number => (t === 'next' ? i + 1 : (this.labels.at(t) ?? -1));
     // What A holds on entry: the offset of the word it was loaded from, null when unknown,
     // undefined while no path has reached the instruction.
     const entry: (number | null | undefined)[] = new Array(n + 1).fill(undefined);
@@ -150,7 +146,7 @@ export class ProgramBuilder {
       if (keep[i]) next++;
     }
     newIndex[n] = next;
-    for (const [id, i] of this.bound) this.bound.set(id, newIndex[i]!);
+    this.labels.remap((i) => newIndex[i]!);
     const kept = this.items.filter((_, i) => keep[i]);
     this.items.splice(0, this.items.length, ...kept);
   }
@@ -172,8 +168,7 @@ export class ProgramBuilder {
     this.elideRedundantLoads();
     const n = this.items.length;
     const labelItem = (t: Label): number => {
-      const i = this.bound.get(t.id);
-      if (i === undefined) throw new Error(`label ${t.name}#${t.id} never bound`);
+      const i = this.labels.positionOf(t);
       if (i >= n) throw new Error(`label ${t.name}#${t.id} bound past the last instruction`);
       return i;
     };

@@ -2,6 +2,7 @@
 // src/generator/bpf (which the tracer may not import): instructions name labels, and assemble()
 // resolves every jump in one pass. eBPF jumps have 16-bit offsets and may go backwards, so no
 // trampolines are needed; what assemble() checks is that every label is bound once and in range.
+import { type Label, Labels } from '../../util/labels.js';
 import {
   ALU,
   ALU64,
@@ -34,11 +35,7 @@ import {
   XCHG,
 } from './insn.js';
 
-/** A symbolic position in a program under construction. */
-export interface Label {
-  readonly id: number;
-  readonly name: string;
-}
+export type { Label };
 
 /** A register or a 32-bit immediate (sign-extended to 64 bits by ALU64 and JMP). */
 export type Operand = Reg | number;
@@ -73,26 +70,22 @@ function isReg(op: Operand): op is Reg {
 /** An eBPF program. The finished program is raw `struct bpf_insn[]` bytes for BPF_PROG_LOAD. */
 export class EbpfAssembler {
   private readonly slots: Slot[] = [];
-  private readonly bound = new Map<number, number>();
-  private nextLabel = 0;
+  private readonly labels = new Labels();
 
   /** A fresh, unbound label. */
   label(name = 'L'): Label {
-    return { id: this.nextLabel++, name };
+    return this.labels.create(name);
   }
 
   /** Binds `label` to the next instruction emitted. A label is bound once. */
   bind(label: Label): this {
-    if (this.bound.has(label.id)) throw new Error(`label ${label.name}#${label.id} bound twice`);
-    this.bound.set(label.id, this.slots.length);
+    this.labels.bind(label, this.slots.length);
     return this;
   }
 
   /** The instruction index `label` is bound to. */
   positionOf(label: Label): number {
-    const at = this.bound.get(label.id);
-    if (at === undefined) throw new Error(`label ${label.name}#${label.id} never bound`);
-    return at;
+    return this.labels.positionOf(label);
   }
 
   /** Instruction slots emitted so far (ld_imm64 counts two). */
@@ -207,8 +200,7 @@ export class EbpfAssembler {
   resolve(): Insn[] {
     return this.slots.map((slot, i) => {
       if (slot.to === undefined) return slot.insn;
-      const at = this.bound.get(slot.to.id);
-      if (at === undefined) throw new Error(`label ${slot.to.name}#${slot.to.id} never bound`);
+      const at = this.labels.positionOf(slot.to);
       if (at >= this.slots.length) {
         throw new Error(`label ${slot.to.name}#${slot.to.id} bound past the last instruction`);
       }
