@@ -76,7 +76,8 @@ const { Script } = require('node:vm');
 
 const file = join(__dirname, 'cli.cjs');
 const cacheFile = `${file}.v8cache`;
-const source = readFileSync(file, 'utf8').replace(/^#!.*/, '');
+// latin1: the bundle is pure ASCII (scripts/bundle.mjs checks), and a one-byte string needs no decoding.
+const source = readFileSync(file, 'latin1').replace(/^#!.*/, '');
 let cachedData;
 try {
   cachedData = readFileSync(cacheFile);
