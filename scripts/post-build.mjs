@@ -25,8 +25,8 @@ try {
   for (const binary of binaries) rmSync(binary, { force: true });
 }
 
-// The V8 code cache for the CLI bundle (read by cli/entry.cjs): one real `check` run, of /bin/true
-// under an allow-everything profile, writes what it compiled. Best effort: where it cannot run
+// The V8 code cache for the CLI bundle (read by cli/entry.cjs): real runs of /bin/true (`check`
+// under an allow-everything profile, `record`) write what they compiled. Best effort: where it cannot run
 // (no ptrace in a build container, say) the CLI just compiles at start-up as before.
 const cache = path('../dist/bin/cli.cjs.v8cache');
 rmSync(cache, { force: true });
@@ -34,14 +34,25 @@ const work = mkdtempSync(join(tmpdir(), 'profile-build-'));
 try {
   const allowAll = join(work, 'allow-all.json');
   writeFileSync(allowAll, JSON.stringify({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [] }));
-  execFileSync(process.execPath, [entry, 'check', '--profile', allowAll, '--', '/bin/true'], {
-    stdio: 'ignore',
-    env: { ...process.env, SECCOMP_PROFILER_CODE_CACHE: 'write' },
-    // It takes a tenth of a second; a build must never hang on it.
-    timeout: 30_000,
-  });
-} catch {
-  // Whatever the run wrote is still valid data for the functions it compiled.
+  // Each run starts from the cache the one before wrote, so the data adds up: `check`, then both
+  // `record` backends (the eBPF one only where it loads: as root; a refusal still adds its path).
+  const runs = [
+    ['check', '--profile', allowAll, '--', '/bin/true'],
+    ['record', '-q', '-o', join(work, 'rec.json'), '--', '/bin/true'],
+    ['record', '-q', '--backend', 'ebpf', '-o', join(work, 'rec.json'), '--', '/bin/true'],
+  ];
+  for (const args of runs) {
+    try {
+      execFileSync(process.execPath, [entry, ...args], {
+        stdio: 'ignore',
+        env: { ...process.env, SECCOMP_PROFILER_CODE_CACHE: 'write' },
+        // Each takes a tenth of a second; a build must never hang on one.
+        timeout: 30_000,
+      });
+    } catch {
+      // Whatever the run wrote is still valid data for the functions it compiled.
+    }
+  }
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

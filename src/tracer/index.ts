@@ -3,7 +3,6 @@
 // The loop runs in a worker_thread (ptrace is thread-affine, DESIGN fact 5); this side only
 // validates, starts the worker, supervises the run (supervisor.ts: grace period, stop signals,
 // aborts), relays progress, and builds the recording.
-import { isMainThread } from 'node:worker_threads';
 import { returnValue } from '../arch/seccomp.js';
 import { EXIT, ProfilerError } from '../errors.js';
 import { K, RET, stmt, type ValidatedProgram } from '../generator/bpf/types.js';
@@ -26,7 +25,7 @@ import {
   type WorkerMessage,
 } from './protocol.js';
 import { graceMilliseconds, Supervisor } from './supervisor.js';
-import { takeTraceWorker } from './warm.js';
+import { takeTraceWorker, workerThreads } from './warm.js';
 
 export type { ByteString } from '../util/bytes.js';
 export { type Inheritance, inheritedByThisProcess, STDIO_ONLY } from './inherit.js';
@@ -177,7 +176,7 @@ export async function trace(opts: TraceOptions): Promise<TraceResult> {
   // Signals reach JS listeners only on the main thread: anywhere else 'main' means a worker. And a
   // worker_thread cannot boot in a deleted directory (its bootstrap calls process.cwd()).
   const running =
-    (opts.thread === 'main' || !cwd.exists) && isMainThread
+    (opts.thread === 'main' || !cwd.exists) && workerThreads().isMainThread
       ? import('./inline.js').then((inline) => inline.traceOnThisThread(input))
       : inWorker(input);
   supervisor.start();

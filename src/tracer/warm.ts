@@ -3,8 +3,17 @@
 // caller can overlap it with its own start-up (loading a profile, compiling a filter); the next
 // trace() then takes the booted thread. The thread still does all ptrace work itself (DESIGN fact 5)
 // and nothing here uses child_process. Deliberately tiny: importing it must cost nothing.
-import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import type { Worker } from 'node:worker_threads';
 import { runtimeFile } from '../util/runtime-path.js';
+
+/**
+ * node:worker_threads, loaded when a thread is booted: loading it (and the stream modules under
+ * it) cost every start ≈ 6 ms, and `check`, `enforce` and the eBPF backend never boot a thread.
+ */
+export function workerThreads(): typeof import('node:worker_threads') {
+  return createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
+}
 
 interface Warm {
   readonly worker: Worker;
@@ -25,7 +34,8 @@ const waitAsync = (
  * addon among them, are loaded.
  */
 function boot(booted?: Int32Array): Worker {
-  return new Worker(runtimeFile('./worker.js', import.meta.url), booted ? { workerData: { booted } } : {});
+  const { Worker: Thread } = workerThreads();
+  return new Thread(runtimeFile('./worker.js', import.meta.url), booted ? { workerData: { booted } } : {});
 }
 
 /**
