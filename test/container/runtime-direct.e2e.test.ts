@@ -22,7 +22,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 let counter = 0;
-async function recordRunc(backend: string): Promise<{ stdout: string; rec: Recording }> {
+async function recordRunc(backend: string, stderr = ''): Promise<{ stdout: string; rec: Recording }> {
   const id = `profile-direct-${process.pid}-${counter++}`;
   const out = join(dir, `${backend}.json`);
   try {
@@ -31,7 +31,7 @@ async function recordRunc(backend: string): Promise<{ stdout: string; rec: Recor
       [CLI, 'record', '-q', '--backend', backend, '-o', out, '--', 'runc', 'run', '--bundle', bundle, id],
       { reject: false, stdin: 'ignore', timeout: 120_000 },
     );
-    expect({ exitCode: r.exitCode, stderr: r.stderr }).toEqual({ exitCode: 0, stderr: '' });
+    expect({ exitCode: r.exitCode, stderr: r.stderr }).toEqual({ exitCode: 0, stderr });
     return { stdout: r.stdout, rec: JSON.parse(readFileSync(out, 'utf8')) as Recording };
   } finally {
     await execa('runc', ['delete', '--force', id], { reject: false });
@@ -69,5 +69,12 @@ describe('runc run, traced directly', needs('root', 'runc'), () => {
     ptrace ??= (await recordRunc('ptrace')).rec;
     expect(sets(rec)).toEqual(sets(ptrace));
     expect(rec.syscalls.x86_64?.pivot_root).toBeDefined();
+  });
+
+  it('auto picks eBPF for a container where it loads, and says so', needs('ebpf'), async () => {
+    const { rec } = await recordRunc('auto', 'profile: recorded with the ebpf backend');
+    expect(rec.runs[0]!.backend).toBe('ebpf');
+    ptrace ??= (await recordRunc('ptrace')).rec;
+    expect(sets(rec)).toEqual(sets(ptrace));
   });
 });
