@@ -1,6 +1,5 @@
 // `profile check`: fail (exit 1) when a command makes syscalls its committed profile does not allow.
 import type { Command } from 'commander';
-import { ProfilerError } from '../../src/errors.js';
 import { action } from '../run.js';
 import { graceOption, workloadArgv } from './interrupt.js';
 import { isContainerRun, runContainer, runTraced } from './traced.js';
@@ -25,9 +24,7 @@ export function registerCheck(program: Command): void {
     .action(
       action(async (argv: string[], flags: CheckFlags) => {
         if (isContainerRun(argv)) {
-          if (flags.update)
-            throw new ProfilerError('USAGE', '`--update` is not supported for containers yet');
-          return runContainer(argv, flags.profile, 'check', flags.json === true);
+          return runContainer(argv, flags.profile, 'check', flags.json === true, flags.update === true);
         }
         // Loaded on use: start-up time counts against check's overhead budget.
         const { check } = await import('../../src/enforcer/check.js');

@@ -49,11 +49,12 @@ export async function runContainer(
   profile: string,
   mode: 'enforce' | 'check',
   json: boolean,
+  update = false,
 ): Promise<number> {
   const { enforceContainer } = await import('../../src/container/enforce.js');
   const { formatContainerResult } = await import('../../src/container/report.js');
   return withInterrupt(async ({ signal }) => {
-    const result = await enforceContainer({ profile, command, mode, signal });
+    const result = await enforceContainer({ profile, command, mode, signal, update });
     process.stderr.write(formatContainerResult(result));
     if (json) process.stdout.write(jsonLine(result));
     return result.exitCode;

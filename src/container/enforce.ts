@@ -5,10 +5,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadProfile } from '../enforcer/profile.js';
+import type { Arch } from '../arch/index.js';
+import { type LoadedProfile, loadProfile, writeWidenedProfile } from '../enforcer/profile.js';
 import { EXIT, ProfilerError } from '../errors.js';
 import { emitPolicy } from '../generator/emit/index.js';
+import { addExecutableCounts, type ExecutableCounts } from '../recording/builder.js';
+import { mergeRecordings } from '../recording/merge.js';
 import type { Recording } from '../recording/schema.js';
+import { assertWritable } from '../util/atomic-write.js';
 import { type AuditKill, auditKillsSince } from './audit.js';
 import { type EngineRun, parseEngineCommand } from './engine.js';
 import { DOCKER_RUNTIME_NAME, runClient, runEngineSession } from './engine-session.js';
@@ -24,6 +28,8 @@ export interface ContainerEnforceOptions {
   readonly mode: 'enforce' | 'check';
   readonly signal?: AbortSignal;
   readonly dockerRuntime?: string;
+  /** check: widen the profile in place (atomically, its own format) with the drift. */
+  readonly update?: boolean;
 }
 
 export interface ContainerEnforceResult {
@@ -38,14 +44,40 @@ export interface ContainerEnforceResult {
   readonly clientExitCode: number;
   /** enforce: 159 when something was killed, else the client's; check: 1 on drift, else the client's. */
   readonly exitCode: number;
+  /** check --update: the profile was widened with the drift. */
+  readonly updated: boolean;
 }
 
+/** A recording compiles with what every container needs: the runc and crun post-filter sets. */
+const CONTAINER_GENERATE = { runtime: 'any' } as const;
+
 /** The container's profile as Docker JSON: the file itself when it is one, else converted. */
-function containerProfile(path: string, mode: ContainerEnforceOptions['mode']): string {
-  // A recording compiles with what every container needs: the runc and crun post-filter sets.
-  const profile = loadProfile(path, { runtime: 'any' });
+function containerProfile(profile: LoadedProfile, mode: ContainerEnforceOptions['mode']): string {
   if (mode === 'check') return checkingProfile(profile.policy);
   return emitPolicy(profile.policy, 'docker') as string;
+}
+
+/**
+ * What check saw, as one container recording: every traced call was drift (the container's filter
+ * traced it), the contained processes' calls are the workload's and the rest the runtime's after
+ * its filter, so the profile is widened as `generate` would read a recording of this run.
+ */
+function driftRecording(results: readonly RecorderResult[]): Recording {
+  const recordings = results.map((r) => r.recording as Recording);
+  const workload: ExecutableCounts = {};
+  const all: ExecutableCounts = {};
+  for (const r of results) addExecutableCounts(workload, r.scopes?.contained ?? {});
+  for (const rec of recordings) addExecutableCounts(all, rec.executables);
+  const postFilter: ExecutableCounts = {};
+  for (const [exe, perArch] of Object.entries(all)) {
+    for (const [arch, names] of Object.entries(perArch) as [Arch, Record<string, number>][]) {
+      for (const [name, count] of Object.entries(names)) {
+        const rest = count - (workload[exe]?.[arch]?.[name] ?? 0);
+        if (rest > 0) addExecutableCounts(postFilter, { [exe]: { [arch]: { [name]: rest } } });
+      }
+    }
+  }
+  return { ...mergeRecordings(recordings), container: { workload, postFilter } };
 }
 
 function fromKills(results: readonly RecorderResult[]): ContainerViolation[] {
@@ -144,13 +176,18 @@ function engineRunOf(command: readonly string[]): EngineRun {
 /** Runs the container under the profile and names what it blocked. */
 export async function enforceContainer(opts: ContainerEnforceOptions): Promise<ContainerEnforceResult> {
   const run = engineRunOf(opts.command);
-  const seccomp = containerProfile(opts.profile, opts.mode);
+  const update = opts.update === true;
+  if (update && opts.mode !== 'check') throw new ProfilerError('USAGE', '`--update` is for check only');
+  if (update) assertWritable(opts.profile);
+  const profile = loadProfile(opts.profile, CONTAINER_GENERATE);
+  const seccomp = containerProfile(profile, opts.mode);
   const started = Date.now();
   const base = { mode: opts.mode, profile: opts.profile, engine: run.engine };
   let source: ContainerEnforceResult['source'] = 'tracer';
   let clientExitCode: number;
   let violations: ContainerViolation[];
   let runtime: RuntimeInfo | undefined;
+  let drift: RecorderResult[] = [];
   try {
     const session = await runEngineSession({
       run,
@@ -166,6 +203,7 @@ export async function enforceContainer(opts: ContainerEnforceOptions): Promise<C
       source = 'audit';
       violations = fromAudit(auditKillsSince(started));
     } else violations = opts.mode === 'check' ? fromDrift(traced) : fromKills(traced);
+    if (opts.mode === 'check') drift = traced;
   } catch (error) {
     // No wrapper registered with docker: run it as is and read the kernel's log (enforce only).
     if (
@@ -186,6 +224,11 @@ export async function enforceContainer(opts: ContainerEnforceOptions): Promise<C
     violations = fromAudit(auditKillsSince(started));
   }
   const blocked = violations.length > 0;
+  let updated = false;
+  if (update && blocked && drift.length) {
+    await writeWidenedProfile(profile, driftRecording(drift), opts.profile, CONTAINER_GENERATE);
+    updated = true;
+  }
   const exitCode =
     opts.mode === 'check'
       ? blocked
@@ -194,7 +237,15 @@ export async function enforceContainer(opts: ContainerEnforceOptions): Promise<C
       : blocked && violations.some((v) => v.kind === 'killed')
         ? EXIT.violation
         : clientExitCode;
-  return { ...base, ...(runtime ? { runtime } : {}), source, violations, clientExitCode, exitCode };
+  return {
+    ...base,
+    ...(runtime ? { runtime } : {}),
+    source,
+    violations,
+    clientExitCode,
+    exitCode,
+    updated,
+  };
 }
 
 /** `docker run --security-opt seccomp=PROFILE …` without the wrapper (the audit fallback). */

@@ -1,5 +1,6 @@
 // The lines `profile enforce|check -- docker|podman run …` print after the container ends.
 import { formatArgs } from '../enforcer/args.js';
+import { escapeText } from '../util/escape.js';
 import type { ContainerEnforceResult } from './enforce.js';
 import { describeContainerViolation } from './explain.js';
 
@@ -23,6 +24,7 @@ export function formatContainerResult(result: ContainerEnforceResult): string {
     if (v.args?.length) lines.push(`${tag}:   ${v.syscall}(${formatArgs(v.syscall, v.args)})`);
   }
   if (via) lines.push(`${tag}:${via}`);
+  if (result.updated) lines.push(`${tag}: updated ${escapeText(result.profile)} to allow them`);
   if (result.mode === 'enforce' && result.violations.some((v) => v.role === 'runtime')) {
     lines.push(
       `${tag}: (${result.engine} reports a runtime killed this way as "cannot start a stopped process" or an attach failure)`,

@@ -4,7 +4,7 @@
 // the workload's syscalls is enforced through `docker run` and the report names exactly that
 // syscall and the workload; one missing a syscall of runc's NNP-off set names runc's init.
 // dockerd is started here (private socket and state, no networking) and stopped by pid.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -309,6 +309,29 @@ describe(
       expect({ exitCode: drift.exitCode, stderr: drift.stderr }).toMatchObject({ exitCode: 1 });
       expect(drift.stdout).toBe(expected);
       expect(drift.stderr).toMatch(/the workload: \/bin\/sh would be blocked on pipe2/);
+    });
+
+    it('check --update on a docker container widens the profile with the drift; the next check is clean', async () => {
+      const lacking = join(dir, 'no-pipe2.json');
+      const file = join(dir, 'updated.json');
+      writeFileSync(file, readFileSync(lacking));
+      const args = ['check', '--update', '--profile', file, '--', ...dockerRun()];
+      const first = await profile(args);
+      expect({ exitCode: first.exitCode, stderr: first.stderr }).toMatchObject({ exitCode: 1 });
+      expect(first.stdout).toBe(expected);
+      expect(first.stderr).toMatch(/would be blocked on pipe2/);
+      expect(first.stderr).toMatch(/^profile check: updated .*updated\.json to allow them$/m);
+      const names = (
+        JSON.parse(readFileSync(file, 'utf8')) as { syscalls: { names: string[] }[] }
+      ).syscalls.flatMap((s) => s.names);
+      expect(names).toContain('pipe2');
+      const again = await profile(args);
+      expect({ exitCode: again.exitCode, stderr: again.stderr }).toMatchObject({ exitCode: 0 });
+      expect(again.stderr).toMatch(/^profile check: clean/m);
+      // And the widened profile runs the container under docker itself.
+      const r = await run(dockerRun('--security-opt', `seccomp=${file}`));
+      expect({ exitCode: r.exitCode, stderr: r.stderr }).toEqual({ exitCode: 0, stderr: '' });
+      expect(r.stdout).toBe(expected);
     });
 
     it("records through podman + crun: crun's create/start path waits with pselect6 after the filter", async () => {
