@@ -72,4 +72,17 @@ async function main(): Promise<void> {
 
 // No top-level await: the published CLI is a CommonJS bundle (scripts/bundle.mjs), which loads
 // faster than an ES module graph, and CommonJS has none.
-void main();
+void main().catch((error: unknown) => {
+  // A dependency required as a command's modules load (koffi) is not installed beside the bundle:
+  // one line, not a stack trace. Anything else here is a bug, reported as commands report theirs.
+  const missing = (error as NodeJS.ErrnoException)?.code === 'MODULE_NOT_FOUND';
+  const name = missing
+    ? /Cannot find module '([^']+)'/.exec(String((error as Error).message))?.[1]
+    : undefined;
+  process.stderr.write(
+    missing
+      ? `profile: the dependency ${name ?? '(unknown)'} is not installed: run \`npm ci\` where the profiler is installed\n`
+      : `profile: internal error: ${(error as Error)?.stack ?? String(error)}\n`,
+  );
+  process.exitCode = EXIT.internal;
+});

@@ -45,4 +45,23 @@ describe('dist/bin/profile.cjs', () => {
       expect(r.stderr).toBe(`profile: code cache ${name}`);
     }
   });
+
+  it('says in one line (exit 70) when a dependency is not installed beside it, not with a stack trace', async () => {
+    // Outside the package: no node_modules on the way up, so koffi cannot be found.
+    const dir = mkdtempSync('/var/tmp/profile-entry-');
+    try {
+      for (const file of ['profile.cjs', 'cli.cjs']) copyFileSync(join(BIN, file), join(dir, file));
+      const r = await execa(process.execPath, [join(dir, 'profile.cjs'), 'record', '--', '/bin/true'], {
+        reject: false,
+        stdin: 'ignore',
+      });
+      expect({ exitCode: r.exitCode, stderr: r.stderr }).toEqual({
+        exitCode: 70,
+        stderr:
+          'profile: the dependency koffi is not installed: run `npm ci` where the profiler is installed',
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
