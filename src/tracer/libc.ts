@@ -74,6 +74,21 @@ export const syscallSeccomp = libc.func(
   'long syscall(long nr, unsigned int op, unsigned int flags, const sock_fprog *prog)',
 ) as (nr: number, op: number, flags: number, prog: { len: number; filter: Uint8Array }) => number;
 void SockFprog;
+/** syscall(SYS_bpf, cmd, &attr, size): the raw bpf(2) call, `attr` a native address (ebpf/bpf.ts). */
+export const syscallBpf = libc.func('long syscall(long nr, int cmd, uintptr_t attr, unsigned int size)') as (
+  nr: number,
+  cmd: number,
+  attr: number,
+  size: number,
+) => number;
+/** Anonymous mappings for large kernel copies (ebpf/btf.ts: MAP_POPULATE). */
+export const mmap = libc.func(
+  'void *mmap(void *addr, size_t len, int prot, int flags, int fd, long off)',
+) as (addr: null, len: number, prot: number, flags: number, fd: number, off: number) => unknown;
+export const munmap = libc.func('int munmap(void *addr, size_t len)') as (
+  addr: unknown,
+  len: number,
+) => number;
 export const execve = libc.func('int execve(const char *path, const char **argv, const char **envp)') as (
   path: string,
   argv: (string | null)[],

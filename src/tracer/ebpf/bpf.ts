@@ -5,18 +5,11 @@
 import { errnoNumber, errnoText } from '../../arch/errno.js';
 import { nativeArch, syscallNumber } from '../../arch/index.js';
 import { koffi } from '../ffi.js';
+import { syscallBpf } from '../libc.js';
 import { allocNative } from './native.js';
 
 /** bpf(2)'s number on this machine (the eBPF backend itself only runs on x86_64, see layout.ts). */
 const SYS_BPF = syscallNumber(nativeArch(), 'bpf')!;
-
-const libc = koffi.load('libc.so.6');
-const sysBpf = libc.func('long syscall(long nr, int cmd, uintptr_t attr, unsigned int size)') as (
-  nr: number,
-  cmd: number,
-  attr: number,
-  size: number,
-) => number;
 
 export const CMD = {
   MAP_CREATE: 0,
@@ -71,7 +64,7 @@ const EAGAIN_TRIES = 8;
  */
 export function call(cmd: number): number {
   for (let tries = 1; ; tries++) {
-    const r = sysBpf(SYS_BPF, cmd, attr.address, ATTR_SIZE);
+    const r = syscallBpf(SYS_BPF, cmd, attr.address, ATTR_SIZE);
     if (r >= 0) return r;
     const err = koffi.errno();
     if (err !== EAGAIN || tries >= EAGAIN_TRIES) return -err;

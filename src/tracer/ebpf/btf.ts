@@ -8,6 +8,7 @@
 // populated copy ≈ 10 ms. Types are scanned lazily, only as far as the lookups need.
 import { errnoNumber } from '../../arch/errno.js';
 import { koffi } from '../ffi.js';
+import { close, mmap, munmap } from '../libc.js';
 import { BpfError, CMD, rawBpf } from './bpf.js';
 import { allocNative } from './native.js';
 
@@ -29,17 +30,6 @@ const KIND_TYPE_TAG = 18;
 const KIND_ENUM64 = 19;
 const MODIFIERS = new Set([KIND_TYPEDEF, KIND_VOLATILE, KIND_CONST, KIND_RESTRICT, KIND_TYPE_TAG]);
 
-const libc = koffi.load('libc.so.6');
-const mmap = libc.func('void *mmap(void *addr, size_t len, int prot, int flags, int fd, long off)') as (
-  addr: null,
-  len: number,
-  prot: number,
-  flags: number,
-  fd: number,
-  off: number,
-) => unknown;
-const munmap = libc.func('int munmap(void *addr, size_t len)') as (addr: unknown, len: number) => number;
-const closeFd = libc.func('int close(int fd)') as (fd: number) => number;
 const PROT_RW = 3;
 const MAP_PRIVATE_ANON_POPULATE = 0x02 | 0x20 | 0x8000;
 
@@ -250,7 +240,7 @@ export function loadVmlinuxBtf(): Btf | undefined {
         }
         return new Btf(koffi.view(mem, size), () => munmap(mem, size));
       } finally {
-        closeFd(fd);
+        close(fd);
       }
     }
     return undefined;
