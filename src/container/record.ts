@@ -1,11 +1,12 @@
 // `profile record -- docker|podman run …` and `-- runc|crun run ID`: a recording of the container,
 // with its workload, the runtime's post-filter calls and the engine/runtime told apart.
-import { isProfilerError, ProfilerError } from '../errors.js';
+import { ProfilerError } from '../errors.js';
 import type { ExecutableCounts, ScopedExecutables } from '../recording/builder.js';
 import { addExecutableCounts, runExit } from '../recording/builder.js';
 import { openRecordingOutput } from '../recording/output.js';
 import type { Recording, RunContainer } from '../recording/schema.js';
-import { type TraceOptions, trace } from '../tracer/index.js';
+import type { TraceOptions } from '../tracer/index.js';
+import { traceBy } from '../tracer/record.js';
 import { type EngineRun, parseEngineCommand, type RuntimeRun } from './engine.js';
 import { runEngineSession } from './engine-session.js';
 import { MARKER } from './measure.js';
@@ -52,15 +53,11 @@ export async function containerBackend(
   if (chosen === 'ptrace') return { backend: 'ptrace' };
   if (chosen === 'ebpf') return { backend: 'ebpf' };
   const { EbpfRecorder } = await import('../tracer/ebpf/recorder.js');
-  try {
-    const recorder = EbpfRecorder.open();
-    const problem = recorder.scopesProblem;
-    recorder.close();
-    return problem === undefined ? { backend: 'ebpf' } : { backend: 'ptrace', fallbackReason: problem };
-  } catch (error) {
-    if (!isProfilerError(error) || error.code !== 'UNAVAILABLE') throw error;
-    return { backend: 'ptrace', fallbackReason: error.message };
-  }
+  const opened = EbpfRecorder.openOrReason();
+  if (typeof opened === 'string') return { backend: 'ptrace', fallbackReason: opened };
+  const problem = opened.scopesProblem;
+  opened.close();
+  return problem === undefined ? { backend: 'ebpf' } : { backend: 'ptrace', fallbackReason: problem };
 }
 
 /** True when `argv` is a container run `recordContainer` handles. */
@@ -123,9 +120,7 @@ async function recordRuntime(run: RuntimeRun, signal: AbortSignal | undefined, e
     grace: Number.POSITIVE_INFINITY,
     ...(signal ? { signal } : {}),
   };
-  const result = ebpf
-    ? await (await import('../tracer/ebpf/record.js')).traceEbpf(options)
-    : await trace(options);
+  const result = await traceBy(ebpf ? 'ebpf' : 'ptrace', options);
   const identity = runtimeIdentity(runtime);
   const container: RunContainer = {
     engine: run.engine,

@@ -10,13 +10,8 @@ import { K, RET, stmt, type ValidatedProgram } from '../generator/bpf/types.js';
 import { validateProgram } from '../generator/bpf/validate.js';
 import type { ScopedExecutables } from '../recording/builder.js';
 import type { Recording } from '../recording/schema.js';
-import {
-  exitCodeOf,
-  type FilterEvent,
-  type TraceOptions,
-  type TraceOutcome,
-  trace,
-} from '../tracer/index.js';
+import { exitCodeOf, type FilterEvent, type TraceOptions, type TraceOutcome } from '../tracer/index.js';
+import { traceBy } from '../tracer/record.js';
 import { bundleConfig, bundleOf, type RuntimeInfo, runtimeIdentity } from './runtimes.js';
 import { markActive, type Session, type SessionSpec, writeResult } from './session.js';
 import { subcommandOf } from './wrapper.js';
@@ -83,10 +78,10 @@ export async function recorderMain(sessionDir: string, args: readonly string[]):
       // `runc create` returns while the container lives on: wait for it, as the engine does.
       grace: Number.POSITIVE_INFINITY,
     };
-    const result =
-      spec.backend === 'ebpf' && spec.mode === 'record'
-        ? await (await import('../tracer/ebpf/record.js')).traceEbpf(options)
-        : await trace(options);
+    const result = await traceBy(
+      spec.backend === 'ebpf' && spec.mode === 'record' ? 'ebpf' : 'ptrace',
+      options,
+    );
     report(`exit ${exitCodeOf(result.outcome)}\n`);
     const out: RecorderResult = {
       ...base,

@@ -1,5 +1,4 @@
 // record(): trace a workload and write the recording (optionally merged into an existing one).
-import { isProfilerError } from '../errors.js';
 import { openRecordingOutput } from '../recording/output.js';
 import type { Recording } from '../recording/schema.js';
 import type { EbpfRecorder as EbpfRecorderType } from './ebpf/recorder.js';
@@ -31,24 +30,31 @@ export interface RecordResult extends TraceResult {
   readonly fallbackReason?: string;
 }
 
+/**
+ * trace() with a given backend (the eBPF one loaded on use). `recorder`: an open eBPF session to
+ * use, e.g. the one `auto` opened to see whether the kernel accepts it.
+ */
+export async function traceBy(
+  backend: 'ptrace' | 'ebpf',
+  opts: TraceOptions,
+  recorder?: EbpfRecorderType,
+): Promise<TraceResult> {
+  if (backend === 'ptrace') return trace(opts);
+  return (await import('./ebpf/record.js')).traceEbpf(opts, recorder);
+}
+
 /** Runs the workload with the chosen backend. */
 async function traceWith(
   opts: RecordOptions,
 ): Promise<{ result: TraceResult; backend: 'ptrace' | 'ebpf'; fallbackReason?: string }> {
   const backend = opts.backend ?? 'ptrace';
-  if (backend === 'ptrace') return { result: await trace(opts), backend };
-  const ebpf = await import('./ebpf/record.js');
-  if (backend === 'ebpf') return { result: await ebpf.traceEbpf(opts), backend };
+  if (backend !== 'auto') return { result: await traceBy(backend, opts), backend };
   // auto: opening the recorder is the test of whether the kernel accepts it.
   const { EbpfRecorder } = await import('./ebpf/recorder.js');
-  let recorder: EbpfRecorderType;
-  try {
-    recorder = EbpfRecorder.open();
-  } catch (error) {
-    if (!isProfilerError(error) || error.code !== 'UNAVAILABLE') throw error;
-    return { result: await trace(opts), backend: 'ptrace', fallbackReason: error.message };
-  }
-  return { result: await ebpf.traceEbpf(opts, recorder), backend: 'ebpf' };
+  const opened = EbpfRecorder.openOrReason();
+  if (typeof opened === 'string')
+    return { result: await trace(opts), backend: 'ptrace', fallbackReason: opened };
+  return { result: await traceBy('ebpf', opts, opened), backend: 'ebpf' };
 }
 
 /** Traces `argv` and writes the recording. The output path is checked before the workload runs. */

@@ -3,7 +3,7 @@
 // wrapper running as root can follow a runtime's pid with it (follow(pid, 'running')).
 import { readFileSync, readlinkSync } from 'node:fs';
 import { errnoNumber } from '../../arch/errno.js';
-import { ProfilerError } from '../../errors.js';
+import { isProfilerError, ProfilerError } from '../../errors.js';
 import { close, kill } from '../libc.js';
 import { writeArgSpecs } from './arg-table.js';
 import { BpfError, mapDelete, mapLookup, mapNextKey, mapUpdate } from './bpf.js';
@@ -66,6 +66,19 @@ export class EbpfRecorder {
    * Loads the recorder into the kernel. Throws ProfilerError UNAVAILABLE (exit 69) with the reason
    * when it cannot: not root, no BTF, a verifier that refuses the programs, no bpf().
    */
+  /**
+   * open(), or the reason the kernel refused it (the one line open() would throw as UNAVAILABLE):
+   * how `auto` tests whether eBPF can record here. Anything else is a bug, rethrown.
+   */
+  static openOrReason(): EbpfRecorder | string {
+    try {
+      return EbpfRecorder.open();
+    } catch (error) {
+      if (!isProfilerError(error) || error.code !== 'UNAVAILABLE') throw error;
+      return error.message;
+    }
+  }
+
   static open(): EbpfRecorder {
     let maps: Maps | undefined;
     try {
