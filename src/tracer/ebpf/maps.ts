@@ -32,6 +32,8 @@ export const PROC_VALUE = 8;
 export const PROC_SCOPED = 1;
 /** flags: exec'd under another root than the workload's start, or a child of such a process. */
 export const PROC_CONTAINED = 2;
+/** flags: calls made outside the container under another seccomp filter than the launcher's are marked. */
+export const PROC_MARKING = 4;
 /** In a counts key's abi word, above the ABI index: the call's scope (a container run). */
 export const SCOPE_SHIFT = 8;
 export const SCOPE_CONTAINED = 1;

@@ -3,13 +3,12 @@
 // stop signals passed on, the grace period, aborts) and build the same recording.
 import { ProfilerError } from '../../errors.js';
 import { buildRecording, scopedExecutables } from '../../recording/builder.js';
-import type { RawTrace, TraceOutcome } from '../../recording/trace.js';
+import type { TraceOutcome } from '../../recording/trace.js';
 import type { TraceOptions, TraceResult } from '../index.js';
 import { prepareWorkload } from '../input.js';
 import { launcherError, readLauncherStatus } from '../launch-error.js';
 import { close, kill, rtSigaction, SIG_IGN, waitpid } from '../libc.js';
 import { realpathOr, signalName } from '../proc.js';
-import type { ScopeOptions } from '../protocol.js';
 import { sendJob, startLauncher } from '../spawn.js';
 import { graceMilliseconds, Supervisor } from '../supervisor.js';
 import { EbpfRecorder } from './recorder.js';
@@ -33,18 +32,6 @@ function outcomeOf(status: number, aborted: boolean): TraceOutcome {
   const sig = status & 0x7f;
   if (sig === 0) return { status: 'exited', code: (status >> 8) & 0xff };
   return { status: 'signaled', signal: signalName(sig), number: sig };
-}
-
-/**
- * The scopes as the ptrace tracer keeps them: without a marker (the user's own container profile)
- * no call is marked, so calls the kernel saw made under another filter count unscoped.
- */
-function withScopes(raw: RawTrace, scopes: ScopeOptions): RawTrace {
-  if (scopes.marker !== undefined) return raw;
-  return {
-    ...raw,
-    counts: raw.counts.map((c) => (c[4] === 'marked' ? [c[0], c[1], c[2], c[3]] : c)),
-  };
 }
 
 /**
@@ -89,7 +76,8 @@ export async function traceEbpf(opts: TraceOptions, recorder?: EbpfRecorder): Pr
       );
     try {
       try {
-        run.launched(launched.pid, opts.scopes !== undefined);
+        // Marked calls only where a marker filter was asked for, as under ptrace (ScopeOptions).
+        run.launched(launched.pid, opts.scopes && { mark: opts.scopes.marker !== undefined });
       } catch (error) {
         kill(launched.pid, SIGKILL);
         waitpid(launched.pid, new Int32Array(1), 0);
@@ -108,9 +96,7 @@ export async function traceEbpf(opts: TraceOptions, recorder?: EbpfRecorder): Pr
       if (launcherFailure !== undefined && !run.aborted) throw launcherError(launcherFailure, workload);
       const outcome = outcomeOf(status, run.aborted);
       const interruptedBy = supervisor.interruptedBy;
-      const collected = rec.collect(realpathOr(workload.path));
-      const { notes } = collected;
-      const raw = opts.scopes ? withScopes(collected.raw, opts.scopes) : collected.raw;
+      const { raw, notes } = rec.collect(realpathOr(workload.path));
       const recording = buildRecording(
         {
           command: workload.argv,

@@ -15,6 +15,7 @@ import {
   createMaps,
   LAUNCHER_IMAGE,
   type Maps,
+  PROC_MARKING,
   PROC_SCOPED,
   PROC_VALUE,
   SIGNAL_AT,
@@ -107,11 +108,11 @@ export class EbpfRecorder {
    * Follows `pid` and every process it creates from now on. 'launcher': a process that will exec
    * the workload (its own syscalls before that exec are not recorded, its execve is). 'running': a
    * process already running its executable (read from /proc/PID/exe), counted from now on.
-   * `scoped` (a launcher for a container run): its tree's calls are counted apart as 'contained'
-   * once a process execs under another root, and as 'marked' when made outside it under another
-   * seccomp filter than the launcher's (TraceOptions.scopes; see scopesProblem).
+   * `scopes` (a launcher for a container run): its tree's calls are counted apart as 'contained'
+   * once a process execs under another root, and with `mark` as 'marked' when made outside it
+   * under another seccomp filter than the launcher's (TraceOptions.scopes; see scopesProblem).
    */
-  follow(pid: number, phase: FollowPhase, scoped = false): void {
+  follow(pid: number, phase: FollowPhase, scopes?: { readonly mark: boolean }): void {
     let image = LAUNCHER_IMAGE;
     if (phase === 'running') {
       let exe: string;
@@ -130,7 +131,7 @@ export class EbpfRecorder {
     try {
       key.view.setUint32(0, pid, true);
       value.view.setUint32(0, image, true);
-      value.view.setUint32(4, scoped ? PROC_SCOPED : 0, true);
+      value.view.setUint32(4, scopes ? PROC_SCOPED | (scopes.mark ? PROC_MARKING : 0) : 0, true);
       mapUpdate(this.maps.procs, key.address, value.address);
     } finally {
       key.free();

@@ -46,8 +46,8 @@ export class EbpfRun {
   ) {}
 
   /** Follows the launcher `pid` from before its exec, and watches the stop signals it is delivered. */
-  launched(pid: number, scoped = false): void {
-    this.recorder.follow(pid, 'launcher', scoped);
+  launched(pid: number, scopes?: { readonly mark: boolean }): void {
+    this.recorder.follow(pid, 'launcher', scopes);
     this.recorder.watchSignals(pid);
     this.root = pid;
     Atomics.store(this.view, SHARED_ROOT, pid);

@@ -11,7 +11,7 @@ export const ZERO_KEY = -36;
 export const SLOT_KEY = -40;
 /** { abi, nr, v0, v1 } */
 export const ARG_KEY = -64;
-/** The procs value's flags (maps.ts PROC_SCOPED, PROC_CONTAINED). */
+/** The procs value's flags (maps.ts PROC_SCOPED, PROC_CONTAINED, PROC_MARKING). */
 export const FLAGS = -68;
 /** The caller's task_struct.seccomp.filter (a scoped process outside the container). */
 export const FILTER = -80;

@@ -35,7 +35,7 @@ import {
   type Maps,
   NR_SLOTS,
   PROC_CONTAINED,
-  PROC_SCOPED,
+  PROC_MARKING,
   SCOPE_CONTAINED,
   SCOPE_MARKED,
   SCOPE_SHIFT,
@@ -184,9 +184,10 @@ export function sysEnterProgram(maps: Maps, layout: KernelLayout): Uint8Array {
 }
 
 /**
- * A scoped process (a container run): a contained one's calls count as SCOPE_CONTAINED; one outside
- * the container calling under another seccomp filter than the workload started with (the runtime's
- * init after installing the container's filter) as SCOPE_MARKED. The scope goes into the count
+ * A scoped process (a container run): a contained one's calls count as SCOPE_CONTAINED; with
+ * PROC_MARKING, one outside the container calling under another seccomp filter than the workload
+ * started with (the runtime's init after installing the container's filter) as SCOPE_MARKED; the
+ * filter is read only then. The scope goes into the count
  * key's ABI word, above the ABI.
  */
 function emitScope(a: EbpfAssembler, maps: Maps, taskSeccompFilter: number): void {
@@ -199,7 +200,7 @@ function emitScope(a: EbpfAssembler, maps: Maps, taskSeccompFilter: number): voi
   };
   a.ldx(W, R1, R10, FLAGS);
   a.jmp(JSET, R1, PROC_CONTAINED, contained);
-  a.jmp(JSET, R1, PROC_SCOPED, check);
+  a.jmp(JSET, R1, PROC_MARKING, check);
   a.goto(counting);
   a.bind(contained);
   tag(SCOPE_CONTAINED);
