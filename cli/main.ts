@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT } from '../src/errors.js';
 import { TOOL_VERSION } from '../src/version.js';
+import { reportInternalError } from './run.js';
 
 const program = new Command();
 program
@@ -75,14 +76,10 @@ async function main(): Promise<void> {
 void main().catch((error: unknown) => {
   // A dependency required as a command's modules load (koffi) is not installed beside the bundle:
   // one line, not a stack trace. Anything else here is a bug, reported as commands report theirs.
-  const missing = (error as NodeJS.ErrnoException)?.code === 'MODULE_NOT_FOUND';
-  const name = missing
-    ? /Cannot find module '([^']+)'/.exec(String((error as Error).message))?.[1]
-    : undefined;
+  if ((error as NodeJS.ErrnoException)?.code !== 'MODULE_NOT_FOUND') return reportInternalError(error);
+  const name = /Cannot find module '([^']+)'/.exec(String((error as Error).message))?.[1];
   process.stderr.write(
-    missing
-      ? `profile: the dependency ${name ?? '(unknown)'} is not installed: run \`npm ci\` where the profiler is installed\n`
-      : `profile: internal error: ${(error as Error)?.stack ?? String(error)}\n`,
+    `profile: the dependency ${name ?? '(unknown)'} is not installed: run \`npm ci\` where the profiler is installed\n`,
   );
   process.exitCode = EXIT.internal;
 });

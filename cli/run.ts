@@ -15,10 +15,13 @@ export function action<A extends unknown[]>(
         // Messages quote file names and commands, maybe from a recording: one line, nothing raw.
         process.stderr.write(`profile: ${escapeText(error.message)}\n`);
         process.exitCode = error.exitCode;
-      } else {
-        process.stderr.write(`profile: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
-        process.exitCode = EXIT.internal;
-      }
+      } else reportInternalError(error);
     }
   };
+}
+
+/** A failure no code path expected: a bug, reported with its stack (exit 70). */
+export function reportInternalError(error: unknown): void {
+  process.stderr.write(`profile: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
+  process.exitCode = EXIT.internal;
 }

@@ -15,6 +15,13 @@ interface RecordFlags {
   backend: Backend;
 }
 
+/** What `--backend auto` says it used: eBPF, or ptrace and why not eBPF. */
+function autoLine(backend: 'ptrace' | 'ebpf', fallbackReason: string | undefined): string {
+  return fallbackReason === undefined
+    ? `profile: recorded with the ${backend} backend\n`
+    : `profile: recorded with the ptrace backend (${fallbackReason})\n`;
+}
+
 /** `docker|podman run …`, `runc|crun …`: recorded through the container machinery (src/container). */
 async function recordContainerCommand(argv: string[], flags: RecordFlags): Promise<number | undefined> {
   // The command line is read with the light parser first: the container recorder's modules cost
@@ -31,13 +38,7 @@ async function recordContainerCommand(argv: string[], flags: RecordFlags): Promi
       signal,
       backend,
     });
-    if (flags.backend === 'auto') {
-      process.stderr.write(
-        fallbackReason === undefined
-          ? `profile: recorded with the ${backend} backend\n`
-          : `profile: recorded with the ptrace backend (${fallbackReason})\n`,
-      );
-    }
+    if (flags.backend === 'auto') process.stderr.write(autoLine(backend, fallbackReason));
     if (!flags.quiet) process.stderr.write(summaryText(result.written, result.output));
     return result.exitCode;
   });
@@ -95,13 +96,8 @@ export function registerRecord(program: Command): void {
             });
             releaseHungUpTerminal(); // after a hangup, the summary has nowhere to go
             if (shown) process.stderr.write('\r\x1b[K');
-            if (flags.backend === 'auto') {
-              process.stderr.write(
-                result.fallbackReason === undefined
-                  ? `profile: recorded with the ${result.backend} backend\n`
-                  : `profile: recorded with the ptrace backend (${result.fallbackReason})\n`,
-              );
-            }
+            if (flags.backend === 'auto')
+              process.stderr.write(autoLine(result.backend, result.fallbackReason));
             if (!flags.quiet) process.stderr.write(summaryText(result.written, result.output));
             return exitCodeOf(result.outcome, result.interruptedBy);
           } finally {
