@@ -187,7 +187,8 @@ export async function enforceContainer(opts: ContainerEnforceOptions): Promise<C
   let clientExitCode: number;
   let violations: ContainerViolation[];
   let runtime: RuntimeInfo | undefined;
-  let drift: RecorderResult[] = [];
+  // The runtime calls the wrapper traced (none on the audit path).
+  let traced: RecorderResult[] = [];
   try {
     const session = await runEngineSession({
       run,
@@ -197,13 +198,12 @@ export async function enforceContainer(opts: ContainerEnforceOptions): Promise<C
       ...(opts.signal ? { signal: opts.signal } : {}),
     });
     clientExitCode = session.exitCode;
-    const traced = session.results.filter((r) => r.recording);
+    traced = session.results.filter((r) => r.recording);
     runtime = traced.find((r) => r.subcommand === 'create')?.runtime;
     if (traced.length === 0) {
       source = 'audit';
       violations = fromAudit(auditKillsSince(started));
     } else violations = opts.mode === 'check' ? fromDrift(traced) : fromKills(traced);
-    if (opts.mode === 'check') drift = traced;
   } catch (error) {
     // No wrapper registered with docker: run it as is and read the kernel's log (enforce only).
     if (
@@ -225,8 +225,9 @@ export async function enforceContainer(opts: ContainerEnforceOptions): Promise<C
   }
   const blocked = violations.length > 0;
   let updated = false;
-  if (update && blocked && drift.length) {
-    await writeWidenedProfile(profile, driftRecording(drift), opts.profile, CONTAINER_GENERATE);
+  // update is check's only: every traced call was drift.
+  if (update && blocked && traced.length) {
+    await writeWidenedProfile(profile, driftRecording(traced), opts.profile, CONTAINER_GENERATE);
     updated = true;
   }
   const exitCode =
