@@ -1,7 +1,8 @@
 // After tsc and the bundle: make the CLI executable (a copied file keeps no mode we can rely on), and
-// compile the native launcher (src/tracer/launcher.c) when a C compiler is present, next to both the
-// library's tracer (dist/src/tracer) and the bundled CLI (dist/bin). Without a compiler, or if it
-// fails, the tracer silently keeps its Node launcher (src/tracer/launcher.ts).
+// compile the native launcher (src/tracer/launcher.c) and the loop's hot path (fast-stops.c) when a C
+// compiler is present, next to both the library's tracer (dist/src/tracer) and the bundled CLI
+// (dist/bin). Without a compiler, or if it fails, the tracer keeps its Node launcher
+// (src/tracer/launcher.ts) and its JavaScript hot path.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,16 +15,24 @@ if (existsSync(entry)) chmodSync(entry, 0o755);
 const runtimeWrapper = path('../dist/bin/profile-runtime');
 if (existsSync(runtimeWrapper)) chmodSync(runtimeWrapper, 0o755);
 
-const source = path('../src/tracer/launcher.c');
-const binaries = [path('../dist/src/tracer/launcher'), path('../dist/bin/launcher')];
-// Never leave a stale binary behind: it could speak an older job format.
-for (const binary of binaries) rmSync(binary, { force: true });
-try {
-  execFileSync(process.env.CC || 'cc', ['-O2', '-Wall', '-o', binaries[0], source], { stdio: 'ignore' });
-  copyFileSync(binaries[0], binaries[1]);
-} catch {
+/** Compiles src/tracer/<source> into dist/src/tracer/<name> and dist/bin/<name>, or leaves neither. */
+function compile(source, name, flags) {
+  const binaries = [path(`../dist/src/tracer/${name}`), path(`../dist/bin/${name}`)];
+  // Never leave a stale binary behind: it could speak an older job format.
   for (const binary of binaries) rmSync(binary, { force: true });
+  try {
+    const input = path(`../src/tracer/${source}`);
+    execFileSync(process.env.CC || 'cc', ['-O2', '-Wall', ...flags, '-o', binaries[0], input], {
+      stdio: 'ignore',
+    });
+    copyFileSync(binaries[0], binaries[1]);
+  } catch {
+    for (const binary of binaries) rmSync(binary, { force: true });
+  }
 }
+compile('launcher.c', 'launcher', []);
+// The trace loop's native hot path (src/tracer/fast-stops.ts); without it the loop does the same in JS.
+compile('fast-stops.c', 'fast-stops.so', ['-shared', '-fPIC']);
 
 // The V8 code cache for the CLI bundle (read by cli/entry.cjs): real runs of /bin/true (`check`
 // under an allow-everything profile, `record`) write what they compiled. Best effort: where it cannot run

@@ -116,6 +116,8 @@ export interface TraceResult {
   readonly interruptedBy?: StopSignal;
   /** With `scopes`: the contained and marked counts, per executable (also part of `recording`). */
   readonly scopes?: ScopedExecutables;
+  /** How many of the stops the tracer's native hot path counted (fast-stops.ts); absent without it. */
+  readonly nativeStops?: number;
 }
 
 /** The default filter: `ret SECCOMP_RET_TRACE`, one instruction. */
@@ -218,6 +220,7 @@ export async function trace(opts: TraceOptions): Promise<TraceResult> {
       ended: message.ended,
       ...(interruptedBy ? { interruptedBy } : {}),
       ...(opts.scopes ? { scopes: scopedExecutables(message.raw) } : {}),
+      ...(message.nativeStops === undefined ? {} : { nativeStops: message.nativeStops }),
     };
   } finally {
     supervisor.stop();

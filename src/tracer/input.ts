@@ -56,6 +56,19 @@ function nativeLauncher(): string | undefined {
   }
 }
 
+/**
+ * dist/src/tracer/fast-stops.so (the loop's native hot path, fast-stops.c, built like the launcher),
+ * unless SECCOMP_PROFILER_FAST_STOPS=off asks for the JavaScript path.
+ */
+function fastStops(): string | undefined {
+  if (process.env.SECCOMP_PROFILER_FAST_STOPS === 'off') return undefined;
+  try {
+    return runtimeFile('./fast-stops.so', import.meta.url);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Where the workload runs. */
 export interface WorkingDirectory {
   readonly bytes: ByteString;
@@ -158,6 +171,7 @@ export function prepareInput(
       pin: opts.pin ?? true,
       noNewPrivileges: opts.noNewPrivileges ?? true,
       scopes: opts.scopes,
+      fastStopsPath: fastStops(),
       shared,
       epochMs,
     },

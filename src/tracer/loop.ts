@@ -30,10 +30,12 @@ import {
 } from './constants.js';
 import { Counters, type ExeCounters } from './counters.js';
 import { Ending } from './ending.js';
+import { ExeNames } from './exe-names.js';
+import { FAST_BATCH_DONE, FastStops, JsStops, type StopSource } from './fast-stops.js';
 import { FilterEvents, SIGSYS } from './filter-events.js';
 import { type LauncherStatus, launcherError, readLauncherStatus } from './launch-error.js';
-import { close, errno, ptraceInt, rtSigaction, SIG_IGN, waitpidAt } from './libc.js';
-import { readExe, readPpid, rootId, signalName } from './proc.js';
+import { close, errno, ptraceInt, rtSigaction, SIG_IGN } from './libc.js';
+import { signalName } from './proc.js';
 import {
   SHARED_ABORT,
   SHARED_PINNED,
@@ -59,6 +61,9 @@ export class TraceLoop {
   private readonly tracees: Tracees;
   private readonly filter: FilterEvents;
   private readonly stops: SeccompStops;
+  /** The native hot path, when built (fast-stops.ts); else each stop costs three koffi calls. */
+  private readonly fast: FastStops | undefined;
+  private readonly source: StopSource;
   private rootPid = 0;
   private rootStatus: number | undefined;
   private launched: Launched | undefined;
@@ -68,8 +73,7 @@ export class TraceLoop {
   private readonly ending: Ending;
   private affinity: Affinity | undefined;
   private affinityCalls: AffinityCalls | undefined;
-  /** With input.scopes: the tracer's root directory (dev:ino), to see a container's pivot_root. */
-  private readonly hostRoot: string | undefined;
+  private readonly exeNames: ExeNames;
 
   constructor(private readonly input: WorkerInput) {
     this.shared = new Int32Array(input.shared);
@@ -79,12 +83,20 @@ export class TraceLoop {
       onRegistered: (tid) => {
         if (this.affinity && !this.affinity.pinned) this.affinity.release(tid);
       },
-      exeOf: (pid) => this.newProcessExe(pid),
+      exeOf: (pid) => this.exeNames.newProcess(pid),
     });
-    this.hostRoot = input.scopes ? rootId('self') : undefined;
+    this.exeNames = new ExeNames(
+      this.counters,
+      input.scopes !== undefined,
+      (pid) => this.tracees.get(pid)?.proc,
+    );
     this.filter = new FilterEvents(this.bufs, input.scopes !== undefined);
     this.ending = new Ending(this.shared, this.tracees, input.epochMs);
-    this.stops = new SeccompStops(input, this.bufs, this.counters, this.shared, () => this.abort());
+    this.fast = FastStops.open(input.fastStopsPath, this.bufs);
+    this.source = this.fast ?? new JsStops(this.bufs);
+    this.stops = new SeccompStops(input, this.bufs, this.counters, this.shared, this.fast, () =>
+      this.abort(),
+    );
   }
 
   /** Runs the whole trace on this thread, blocking in waitpid: the worker's way. */
@@ -119,12 +131,17 @@ export class TraceLoop {
    */
   pump(block: boolean): boolean {
     const status = this.bufs.status;
-    const statusAt = this.bufs.statusAt;
     const options = block ? WALL | WNOTHREAD : WALL | WNOTHREAD | WNOHANG;
+    const source = this.source;
     for (;;) {
-      const pid = waitpidAt(-1, statusAt, options);
+      // Any resume() left pending is made here, so none is left when this returns.
+      const pid = source.next(options);
       if (pid === 0) return false;
       if (pid < 0) {
+        if (pid === FAST_BATCH_DONE) {
+          if (this.shared[SHARED_ABORT] !== 0) this.ending.poll(this.rootStatus !== undefined);
+          continue;
+        }
         const err = errno();
         if (err === EINTR) continue;
         if (err === ECHILD) return true;
@@ -133,15 +150,17 @@ export class TraceLoop {
       if (this.shared[SHARED_ABORT] !== 0) this.ending.poll(this.rootStatus !== undefined);
       const st = status[0]!;
       if ((st & 0xff) !== 0x7f) {
+        source.forget();
         this.onGone(pid, st);
         continue;
       }
       const event = st >>> 16;
       const t = this.tracees.get(pid) ?? this.tracees.adopt(pid);
       if (event === PTRACE_EVENT_SECCOMP) {
-        if (!this.stops.onStop(t, pid, this.rootPid, this.affinityCalls)) ptraceInt(PTRACE_CONT, pid, 0, 0);
+        if (!this.stops.onStop(t, pid, this.rootPid, this.affinityCalls)) source.resume(pid);
         continue;
       }
+      source.forget();
       const sig = (st >> 8) & 0xff;
       switch (event) {
         case 0:
@@ -206,6 +225,7 @@ export class TraceLoop {
       filterEvents: this.filter.events,
       filterKills: this.filter.kills,
       ended: this.ending.ended,
+      ...(this.fast ? { nativeStops: this.fast.handled } : {}),
     };
   }
 
@@ -244,30 +264,8 @@ export class TraceLoop {
       this.tracees.startWorkload(proc);
       this.ending.running();
     }
-    const seen = readExe(pid);
-    // A binary the tracer cannot name from its own root reads as '/' (a runtime that re-execs itself
-    // from a memfd after pivot_root): it is still the program this process ran before.
-    const path = seen === '/' && this.hostRoot !== undefined ? proc.exe.path : seen;
-    proc.exe = this.counters.exe(path, this.execScope(proc, pid));
-    this.counters.execs.set(path, (this.counters.execs.get(path) ?? 0) + 1);
+    proc.exe = this.exeNames.atExec(proc, pid);
     ptraceInt(PTRACE_CONT, pid, 0, 0);
-  }
-
-  /** The counters of a process first seen at its own stop; with scopes, its parent's (contained or not). */
-  private newProcessExe(pid: number): ExeCounters {
-    const parent = this.hostRoot === undefined ? undefined : readPpid(pid);
-    return (
-      (parent === undefined ? undefined : this.tracees.get(parent)?.proc.exe) ??
-      this.counters.exe(readExe(pid))
-    );
-  }
-
-  /** With scopes: an exec inside another root (or by a contained process) stays contained. */
-  private execScope(proc: Proc, pid: number): 'contained' | undefined {
-    if (this.hostRoot === undefined) return undefined;
-    if (proc.exe.scope === 'contained') return 'contained';
-    const root = rootId(pid);
-    return root !== undefined && root !== this.hostRoot ? 'contained' : undefined;
   }
 
   private onExitEvent(t: Tracee, pid: number): void {

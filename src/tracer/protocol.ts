@@ -28,6 +28,8 @@ export interface WorkerInput {
   readonly noNewPrivileges: boolean;
   /** Count container processes and marked stops apart (TraceOptions.scopes). */
   readonly scopes: ScopeOptions | undefined;
+  /** The compiled fast-stops.c, when the build made one (the loop's native hot path, fast-stops.ts). */
+  readonly fastStopsPath: string | undefined;
   /** See SHARED_* below. */
   readonly shared: SharedArrayBuffer;
   /** Date.now() when the trace started: SHARED_SIGNAL_AT times are milliseconds since then. */
@@ -79,5 +81,7 @@ export type WorkerMessage =
       readonly filterKills: readonly FilterEvent[];
       /** Processes still running when the run ended, which the tracer then killed. */
       readonly ended: readonly EndedProcess[];
+      /** Seccomp stops the native hot path counted (fast-stops.ts); absent without it. */
+      readonly nativeStops?: number;
     }
   | { readonly type: 'error'; readonly code: string; readonly message: string; readonly exitCode?: number };

@@ -8,6 +8,7 @@ import { ProfilerError } from '../errors.js';
 import type { AffinityCalls } from './affinity-calls.js';
 import { ESRCH, REG, SYSCALL_INFO_OP_SECCOMP } from './constants.js';
 import { ARCH_AARCH64, ARCH_I386, ARCH_X32, ARCH_X86_64, type Counters, NR_SLOTS } from './counters.js';
+import type { FastStops } from './fast-stops.js';
 import { errno } from './libc.js';
 import { realpathOr } from './proc.js';
 import { SHARED_DISTINCT, type WorkerInput } from './protocol.js';
@@ -16,6 +17,11 @@ import type { Tracee } from './tracees.js';
 
 const NR_EXECVE = syscallNumber('x86_64', 'execve')!;
 const NR_EXECVEAT = syscallNumber('x86_64', 'execveat')!;
+/** Calls AffinityCalls looks at while pinned: never counted natively. */
+const AFFINITY_CALLS = new Set([
+  syscallNumber('x86_64', 'sched_setaffinity')!,
+  syscallNumber('x86_64', 'sched_getaffinity')!,
+]);
 
 export class SeccompStops {
   /** Set when nothing can be recorded on this kernel; the loop then ends the workload. */
@@ -23,23 +29,29 @@ export class SeccompStops {
   private readonly errnoValue: number;
   /** With input.scopes: the RET_TRACE data that marks a stop (-1: none). */
   private readonly marker: number;
+  /** No errno mode and no scopes: a stop may be nothing but a count (the native path's case). */
+  private readonly plain: boolean;
 
   constructor(
     private readonly input: WorkerInput,
     private readonly bufs: StopBuffers,
     private readonly counters: Counters,
     private readonly shared: Int32Array,
+    private readonly fast: FastStops | undefined,
     private readonly onFatal: () => void,
   ) {
     this.errnoValue = input.onTraceStop === 'continue' ? 0 : input.onTraceStop.errno;
     this.marker = input.scopes?.marker ?? -1;
+    this.plain = this.errnoValue === 0 && input.scopes === undefined;
   }
 
   /** Handles the stop; returns true when the tracee was resumed here (else the caller resumes it). */
   onStop(t: Tracee, pid: number, rootPid: number, affinity: AffinityCalls | undefined): boolean {
     const bufs = this.bufs;
-    if (!bufs.syscallInfo(pid)) {
-      const err = errno();
+    const fast = this.fast;
+    // The native path read the call already (fast-stops.c).
+    if (!(fast ? fast.infoResult > 0 : bufs.syscallInfo(pid))) {
+      const err = fast ? fast.infoErrno : errno();
       if (err === ESRCH) return true; // killed under our feet
       // EIO/EINVAL: a kernel older than 5.3. Nothing can be recorded: end the workload.
       this.fatal ??= new ProfilerError(
@@ -82,6 +94,12 @@ export class SeccompStops {
         const spec = counters.specs[k];
         if (spec !== undefined)
           counters.captureArgs(k, spec, describeSyscall(ARCHES[a]!, nr), bufs.infoU32, 8);
+        else if (fast && a === ARCH_X86_64 && this.plain && !proc.launcher && exe.scope === undefined) {
+          // Nothing but a count to record for this call, now that it was seen: the native path may
+          // count its next ones for this thread itself, until the loop sees another kind of stop.
+          if (!AFFINITY_CALLS.has(idx)) fast.allow(idx);
+          fast.remember(t.tid, exe.counts);
+        }
       } else if (counters.countOther(exe, a, nr)) {
         Atomics.store(this.shared, SHARED_DISTINCT, counters.distinct);
       }

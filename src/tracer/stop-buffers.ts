@@ -16,7 +16,8 @@ import { nativeBuffer, ptraceInt } from './libc.js';
 export class StopBuffers {
   private readonly mem = nativeBuffer(8 + SYSCALL_INFO_SIZE + USER_REGS_SIZE + SIGINFO_SIZE + 8);
   readonly statusAt = this.mem.address;
-  private readonly infoAt = this.mem.address + 8;
+  /** Where PTRACE_GET_SYSCALL_INFO writes `info` (fast-stops.ts writes there too). */
+  readonly infoAt = this.mem.address + 8;
   private readonly regsAt = this.infoAt + SYSCALL_INFO_SIZE;
   private readonly siginfoAt = this.regsAt + USER_REGS_SIZE;
   private readonly msgAt = this.siginfoAt + SIGINFO_SIZE;

@@ -1,0 +1,109 @@
+// The loop's native hot path (src/tracer/fast-stops.c) records exactly what the JavaScript path
+// records: every call counted, for the right executable, with the argument values and the affinity
+// handling that only the JavaScript path does. Each workload runs with the native path (which must
+// then have counted most stops itself) and with SECCOMP_PROFILER_FAST_STOPS=off.
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TraceResult, trace } from '../../src/index.js';
+import type { Recording } from '../../src/recording/schema.js';
+import { needs } from '../support/host.js';
+import { realPython } from './support.js';
+
+const LIBRARY = fileURLToPath(new URL('../../dist/src/tracer/fast-stops.so', import.meta.url));
+
+let dir: string;
+let python: string;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'fast-stops-'));
+  python = await realPython();
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** What `after` read after each run (native first). */
+const answers: number[] = [];
+
+async function traceBoth(
+  argv: readonly string[],
+  after?: () => number,
+): Promise<{ native: TraceResult; js: TraceResult }> {
+  const saved = process.env.SECCOMP_PROFILER_FAST_STOPS;
+  try {
+    delete process.env.SECCOMP_PROFILER_FAST_STOPS;
+    const native = await trace({ argv, cwd: dir });
+    if (after) answers.push(after());
+    process.env.SECCOMP_PROFILER_FAST_STOPS = 'off';
+    const js = await trace({ argv, cwd: dir });
+    if (after) answers.push(after());
+    return { native, js };
+  } finally {
+    if (saved === undefined) delete process.env.SECCOMP_PROFILER_FAST_STOPS;
+    else process.env.SECCOMP_PROFILER_FAST_STOPS = saved;
+  }
+}
+
+/** Count of `name` (x86-64) made by the executable `exe` (a real path). */
+function countOf(rec: Recording, exe: string, name: string): number {
+  return rec.executables[exe]?.x86_64?.[name] ?? 0;
+}
+
+describe('the native hot path', needs('gcc', 'ptrace'), () => {
+  it('is built next to the tracer', () => {
+    expect(existsSync(LIBRARY), `${LIBRARY} (npm run build compiles src/tracer/fast-stops.c)`).toBe(true);
+  });
+
+  it('counts every call, keeps argument values and the affinity answer, as the JavaScript path does', async () => {
+    const script = [
+      'import os, socket',
+      'for _ in range(50000): os.getppid()',
+      // Pinned while single-threaded: the tracer must still answer with the original CPU set.
+      `open('${dir}/cpus', 'w').write(str(len(os.sched_getaffinity(0))))`,
+      'for _ in range(300): os.sched_getaffinity(0)',
+      'for _ in range(20): socket.socket(socket.AF_INET, socket.SOCK_DGRAM).close()',
+      'for _ in range(20): socket.socket(socket.AF_UNIX, socket.SOCK_STREAM).close()',
+    ].join('\n');
+    const cpus = () => Number(readFileSync(join(dir, 'cpus'), 'utf8'));
+    const { native, js } = await traceBoth([python, '-c', script], cpus);
+    for (const r of [native, js]) {
+      expect(r.outcome).toEqual({ status: 'exited', code: 0 });
+      expect(answers.shift()).toBe(availableParallelism());
+      expect(r.recording.syscalls.x86_64?.getppid?.count).toBe(50000);
+      expect(r.recording.syscalls.x86_64?.sched_getaffinity?.count).toBeGreaterThanOrEqual(301);
+    }
+    // Most stops never reached JavaScript; none did without the library.
+    expect(native.nativeStops).toBeGreaterThan(45000);
+    expect(js.nativeStops).toBeUndefined();
+    expect(native.recording.syscalls).toEqual(js.recording.syscalls);
+    expect(native.recording.executables).toEqual(js.recording.executables);
+    expect(native.recording.args).toEqual(js.recording.args);
+    expect(native.recording.args?.x86_64?.socket).toBeDefined();
+  });
+
+  it('gives each process its own executable across forks, execs and threads', async () => {
+    const threads =
+      'import os, threading\ndef w():\n  for _ in range(5000): os.getppid()\nts=[threading.Thread(target=w) for _ in range(4)]\n[t.start() for t in ts]\n[t.join() for t in ts]';
+    const loop = 'import os\nfor _ in range(7000): os.getppid()';
+    const sh = `for i in 1 2 3; do /bin/true; '${python}' -c "$1"; done; '${python}' -c "$2"`;
+    const { native, js } = await traceBoth(['sh', '-c', sh, 'sh', loop, threads]);
+    for (const r of [native, js]) {
+      expect(r.outcome).toEqual({ status: 'exited', code: 0 });
+      const rec = r.recording;
+      // Whatever sh itself called (dash may ask for its parent once), python made the rest.
+      const pythonCalls = countOf(rec, realpathSync(python), 'getppid');
+      expect(pythonCalls).toBe(3 * 7000 + 4 * 5000);
+      const shCalls = countOf(rec, realpathSync('/bin/sh'), 'getppid');
+      expect(shCalls).toBeLessThanOrEqual(1);
+      expect(rec.syscalls.x86_64?.getppid?.count).toBe(pythonCalls + shCalls);
+      expect(countOf(rec, realpathSync('/bin/true'), 'getppid')).toBe(0);
+      expect(rec.execs).toContainEqual({ path: realpathSync(python), count: 4 });
+      expect(rec.execs).toContainEqual({ path: realpathSync('/bin/true'), count: 3 });
+    }
+    expect(native.nativeStops).toBeGreaterThan(30000);
+    expect(native.recording.execs).toEqual(js.recording.execs);
+    expect(Object.keys(native.recording.executables).sort()).toEqual(
+      Object.keys(js.recording.executables).sort(),
+    );
+  });
+});
