@@ -2,6 +2,7 @@
 // `profile`: argument parsing only. Every command is a thin layer over a library function.
 import { Command, CommanderError } from 'commander';
 import { EXIT } from '../src/errors.js';
+import { exitWithoutTeardown } from '../src/util/hard-exit.js';
 import { TOOL_VERSION } from '../src/version.js';
 import { reportInternalError } from './run.js';
 
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
   if (['record', 'demo'].includes(requested ?? '') && !help && !recordsInKernel(process.argv)) {
     (await import('../src/tracer/warm.js')).prepareTrace();
   }
+  exitWithoutTeardown();
   const selected =
     requested !== undefined && Object.hasOwn(COMMANDS, requested) ? [requested] : Object.keys(COMMANDS);
   for (const name of selected) (await COMMANDS[name]!())(program);

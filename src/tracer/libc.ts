@@ -2,9 +2,11 @@
 // Fixed (non-variadic) prototypes: koffi sets %al for us on x86-64 and fixed calls are faster
 // (DESIGN fact 17). Buffers are preallocated by callers and read through typed-array views.
 import { nativeArch, syscallNumber } from '../arch/index.js';
+import { offerLibcExit } from '../util/hard-exit.js';
 import { koffi } from './ffi.js';
 
 const libc = koffi.load('libc.so.6');
+offerLibcExit(libc.func('void _exit(int status)') as (status: number) => void);
 
 /** ptrace with an integer `data` (options, signal numbers). */
 export const ptraceInt = libc.func('long ptrace(long request, int pid, uintptr_t addr, uintptr_t data)') as (
