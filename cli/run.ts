@@ -1,6 +1,7 @@
 // Runs a command action: known errors become one line on stderr and a defined exit code.
 import { EXIT, isProfilerError } from '../src/errors.js';
 import { escapeText } from '../src/util/escape.js';
+import { mapStack } from './stack.js';
 
 /** Wraps a command handler so failures never print a stack trace for known errors. */
 export function action<A extends unknown[]>(
@@ -22,6 +23,7 @@ export function action<A extends unknown[]>(
 
 /** A failure no code path expected: a bug, reported with its stack (exit 70). */
 export function reportInternalError(error: unknown): void {
-  process.stderr.write(`profile: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
+  const stack = (error as Error)?.stack;
+  process.stderr.write(`profile: internal error: ${stack === undefined ? String(error) : mapStack(stack)}\n`);
   process.exitCode = EXIT.internal;
 }

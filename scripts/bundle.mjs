@@ -62,9 +62,13 @@ await build({
   plugins: [lazyChildProcess],
   // Without comments and blanks the file is ≈ 40 % smaller to read and hash at every start, and
   // pure ASCII (non-ASCII in strings is escaped), so cli/entry.cjs reads it as latin1 (no UTF-8
-  // decoding); identifiers are kept, so stack traces stay readable, and the source map is there.
+  // decoding). Short identifiers take another quarter off (480 → 362 KB; hyperfine: `record
+  // --backend ebpf -- /bin/true` 152 → 140 ms, `check` 303 → 266 ms: this VM faults every page it
+  // reads in at ≈ 10 µs); an internal error's stack is mapped back through the source map
+  // (cli/stack.ts), so reports still name our functions and files.
   minifyWhitespace: true,
   minifySyntax: true,
+  minifyIdentifiers: true,
   charset: 'ascii',
 });
 {
