@@ -24,6 +24,7 @@
 // Nothing is written at run time, except when the build asks (SECCOMP_PROFILER_CODE_CACHE=write);
 // SECCOMP_PROFILER_CODE_CACHE=report says on stderr whether the cache was used.
 'use strict';
+if (process.env.XT) process.stderr.write(`T entry ${process.hrtime.bigint()}\n`);
 const { readdirSync, readFileSync, readlinkSync, renameSync, writeFileSync } = require('node:fs');
 
 /** What this process inherited: fds (kept at their numbers for the workload) and ignored signals. */
@@ -84,6 +85,7 @@ try {
 } catch {
   // No cache (a build without one): compile as usual.
 }
+if (process.env.XT) process.stderr.write(`T read ${process.hrtime.bigint()}\n`);
 const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
   filename: file,
   cachedData,
@@ -100,5 +102,6 @@ if (process.env.SECCOMP_PROFILER_CODE_CACHE === 'write') {
     renameSync(tmp, cacheFile);
   });
 }
+if (process.env.XT) process.stderr.write(`T compiled ${process.hrtime.bigint()}\n`);
 const mod = { exports: {} };
 script.runInThisContext()(mod.exports, createRequire(file), mod, file, dirname(file));

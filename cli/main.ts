@@ -49,6 +49,8 @@ function recordsInKernel(argv: readonly string[]): boolean {
 }
 
 async function main(): Promise<void> {
+  if (process.env.XT) process.stderr.write(`T main ${process.hrtime.bigint()}\n`);
+  if (process.env.XT) process.on('exit', () => process.stderr.write(`T exit ${process.hrtime.bigint()}\n`));
   const requested = process.argv.slice(2).find((arg) => !arg.startsWith('-'));
   // Boot the tracer thread while the command's modules load; not for --help, whose exit would wait
   // for it. `check` and `enforce` trace on the main thread instead (src/tracer/inline.ts).

@@ -6,7 +6,7 @@ import { MAX_ARG_VALUES } from '../../recording/arg-specs.js';
 import type { CountScope, RawTrace } from '../../recording/trace.js';
 import { ABIS, argSpecs } from './arg-table.js';
 import { mapLookup } from './bpf.js';
-import { dumpMap } from './dump.js';
+import { dumpMap, eachNonZeroU64 } from './dump.js';
 import {
   ABI_X32,
   ARG_KEY,
@@ -28,6 +28,7 @@ import {
   SLOT_ARGN,
   SLOT_OVERFLOW,
   SLOT_VALUE,
+  SLOTS_PER_IMAGE,
   STAT,
   STATS_VALUE,
   UNKNOWN_IMAGE,
@@ -140,6 +141,19 @@ export function collect(maps: Maps, ctx: CollectContext): Collected {
     if (scope === SCOPE_CONTAINED) count.push('contained');
     else if (scope === SCOPE_MARKED) count.push('marked');
     counts.push(count);
+  });
+  // Image ids start at 1 and go up to stats.nextImage: only their rows of fastCounts are read.
+  const fastImages = Math.min(stats.nextImage + 1, maps.fastImages);
+  eachNonZeroU64(maps.fastCounts, fastImages * SLOTS_PER_IMAGE, (index, n) => {
+    const slot = index % SLOTS_PER_IMAGE;
+    const abi = Math.floor(slot / NR_SLOTS);
+    const nr = slot % NR_SLOTS;
+    counts.push([
+      pathOf(Math.floor(index / SLOTS_PER_IMAGE)),
+      ARCHES[abi]!,
+      abi === ABI_X32 ? (X32_SYSCALL_BIT | nr) >>> 0 : nr,
+      n,
+    ]);
   });
   if (ctx.launcherTarget !== undefined) {
     const [execve, execveat] = [syscallNumber('x86_64', 'execve')!, syscallNumber('x86_64', 'execveat')!];

@@ -44,7 +44,9 @@ export async function traceEbpf(opts: TraceOptions, recorder?: EbpfRecorder): Pr
   let session = recorder;
   try {
     const graceMs = graceMilliseconds(opts.grace);
+    if (process.env.XT) process.stderr.write(`T enter ${process.hrtime.bigint()}\n`);
     const { workload, cwd } = prepareWorkload(opts);
+    if (process.env.XT) process.stderr.write(`T prepared ${process.hrtime.bigint()}\n`);
     session ??= EbpfRecorder.open();
     const rec = session;
     if (opts.scopes && rec.scopesProblem)
@@ -67,6 +69,7 @@ export async function traceEbpf(opts: TraceOptions, recorder?: EbpfRecorder): Pr
       onRequest: (what) => run.request(what),
       refresh: () => run.refresh(),
     });
+    if (process.env.XT) process.stderr.write(`T opened ${process.hrtime.bigint()}\n`);
     const launched = startLauncher(workload);
     const timer =
       opts.onProgress &&
@@ -84,10 +87,13 @@ export async function traceEbpf(opts: TraceOptions, recorder?: EbpfRecorder): Pr
         close(launched.jobFd);
         throw error;
       }
+      if (process.env.XT) process.stderr.write(`T launched ${process.hrtime.bigint()}\n`);
       sendJob(launched, { ...workload, filter: new Uint8Array(0) });
       supervisor.start();
+      if (process.env.XT) process.stderr.write(`T jobsent ${process.hrtime.bigint()}\n`);
       const status = await run.waitRoot();
       // The status pipe is at EOF now: empty after a successful exec, the failure otherwise.
+      if (process.env.XT) process.stderr.write(`T rootexited ${process.hrtime.bigint()}\n`);
       const launcherFailure = readLauncherStatus(launched.statusFd);
       // Called here rather than by the supervisor, whose wake-up may come after a tree that is
       // already empty has been collected.
@@ -96,7 +102,9 @@ export async function traceEbpf(opts: TraceOptions, recorder?: EbpfRecorder): Pr
       if (launcherFailure !== undefined && !run.aborted) throw launcherError(launcherFailure, workload);
       const outcome = outcomeOf(status, run.aborted);
       const interruptedBy = supervisor.interruptedBy;
+      if (process.env.XT) process.stderr.write(`T treedone ${process.hrtime.bigint()}\n`);
       const { raw, notes } = rec.collect(realpathOr(workload.path));
+      if (process.env.XT) process.stderr.write(`T collected ${process.hrtime.bigint()}\n`);
       const recording = buildRecording(
         {
           command: workload.argv,

@@ -9,9 +9,11 @@ import { writeArgSpecs } from '../../../src/tracer/ebpf/arg-table.js';
 import { mapLookup, mapUpdate } from '../../../src/tracer/ebpf/bpf.js';
 import { btfLoad, progLoadRawTracepoint, progTestRun } from '../../../src/tracer/ebpf/bpf-prog.js';
 import { collect, readStats, UNATTRIBUTED, UNKNOWN_EXECUTABLE } from '../../../src/tracer/ebpf/collect.js';
+import { dumpMap } from '../../../src/tracer/ebpf/dump.js';
 import { funcBtf } from '../../../src/tracer/ebpf/func-btf.js';
 import { kernelLayout } from '../../../src/tracer/ebpf/layout.js';
 import {
+  COUNT_KEY,
   closeMaps,
   createMaps,
   LAUNCHER_IMAGE,
@@ -20,6 +22,8 @@ import {
   SIGNAL_AT,
   SIGNAL_ROOT,
   SIGNALS_VALUE,
+  STAT,
+  STATS_VALUE,
   USER_IMAGE_BASE,
 } from '../../../src/tracer/ebpf/maps.js';
 import { allocNative } from '../../../src/tracer/ebpf/native.js';
@@ -51,7 +55,7 @@ function follow(image: number): void {
 /** One syscall `n` "made" by this thread; the pt_regs pointer is 0, so argument reads fail (→ 0). */
 const enter = (n: number) => progTestRun(sysEnter, [0n, BigInt(n >>> 0)]);
 
-function setUp(limits: { counts?: number } = {}): void {
+function setUp(limits: { counts?: number; fastImages?: number } = {}): void {
   const layout = kernelLayout();
   maps = createMaps(limits);
   writeArgSpecs(maps, layout);
@@ -63,12 +67,54 @@ afterEach(() => {
   closeMaps(maps);
 });
 
+/** Image 1: the first id the exec program hands out, the fast counts' kind of image. */
+const FIRST = '/test/first';
 const collected = () =>
   collect(maps, {
     launcherTarget: '/test/workload',
-    userImages: new Map([[USER_IMAGE_BASE, ME]]),
+    userImages: new Map([
+      [USER_IMAGE_BASE, ME],
+      [1, FIRST],
+    ]),
     extraProcesses: 0,
   });
+
+/** Image ids 1..n handed out, as the exec program does (collect reads fastCounts rows up to n). */
+function handOut(n: number): void {
+  const key = allocNative(4);
+  const value = allocNative(STATS_VALUE);
+  try {
+    mapLookup(maps.stats, key.address, value.address);
+    value.view.setBigUint64(STAT.nextImage, BigInt(n), true);
+    mapUpdate(maps.stats, key.address, value.address);
+  } finally {
+    key.free();
+    value.free();
+  }
+}
+
+/** The (image, nr) keys the counts hash map holds. */
+function hashed(): [number, number][] {
+  const keys: [number, number][] = [];
+  dumpMap(maps.counts, COUNT_KEY, 8, (k, ko) => {
+    keys.push([k.getUint32(ko, true), k.getInt32(ko + 4, true)]);
+  });
+  return keys;
+}
+
+/** The same calls by image 1 (a user image: the hash map; else fastCounts when it has room). */
+function firstImageCalls(): void {
+  for (let i = 0; i < 3; i++) enter(nr('getpid'));
+  enter(nr('getppid'));
+  enter(X32_SYSCALL_BIT | 39);
+  enter(-1);
+}
+const firstImageCounts = [
+  [FIRST, 'x86_64', nr('getpid'), 3],
+  [FIRST, 'x86_64', nr('getppid'), 1],
+  [FIRST, 'x32', X32_SYSCALL_BIT | 39, 1],
+  [FIRST, 'x86_64', -1, 1],
+].sort();
 
 describe('sys_enter, one call at a time', needs('ebpf'), () => {
   beforeEach(() => setUp());
@@ -115,6 +161,28 @@ describe('sys_enter, one call at a time', needs('ebpf'), () => {
     enter(nr('execve'));
     const { raw } = collected();
     expect(raw.counts).toEqual([['/test/workload', 'x86_64', nr('execve'), 1]]);
+  });
+});
+
+describe('the fast counts (an array per image, for the first executables)', needs('ebpf'), () => {
+  it('count an image below FAST_IMAGES there, and what has no slot in the hash map', () => {
+    setUp();
+    follow(1);
+    handOut(1);
+    firstImageCalls();
+    expect([...collected().raw.counts].sort()).toEqual(firstImageCounts);
+    expect(hashed()).toEqual([[1, -1]]);
+    expect(readStats(maps).distinct).toBe(3);
+  });
+
+  it('leave an image the array has no room for to the hash map, with the same result', () => {
+    setUp({ fastImages: 1 });
+    follow(1);
+    handOut(1);
+    firstImageCalls();
+    expect([...collected().raw.counts].sort()).toEqual(firstImageCounts);
+    expect(hashed()).toHaveLength(4);
+    expect(readStats(maps).distinct).toBe(3);
   });
 });
 

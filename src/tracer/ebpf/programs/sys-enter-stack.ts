@@ -15,5 +15,7 @@ export const ARG_KEY = -64;
 export const FLAGS = -68;
 /** The caller's task_struct.seccomp.filter (a scoped process outside the container). */
 export const FILTER = -80;
+/** The fastCounts index (maps.ts). */
+export const FAST_KEY = -84;
 /** No slot: a number outside 0..NR_SLOTS-1. */
 export const NO_SLOT = 0xffffffff;

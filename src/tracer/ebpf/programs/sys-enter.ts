@@ -13,6 +13,7 @@ import {
   JNE,
   JSET,
   MOV,
+  MUL,
   OR,
   R0,
   R1,
@@ -31,6 +32,7 @@ import {
   ABI_I386,
   ABI_X32,
   ABI_X86_64,
+  FAST_IMAGES,
   LAUNCHER_IMAGE,
   type Maps,
   NR_SLOTS,
@@ -41,12 +43,14 @@ import {
   SCOPE_SHIFT,
   SLOT_OVERFLOW,
   SLOT_SEEN,
+  SLOTS_PER_IMAGE,
   STAT,
 } from '../maps.js';
 import { emitArgCapture } from './args.js';
 import { add64, currentTgid, lookup, probeRead, returnZero, update } from './emit.js';
 import {
   COUNT_KEY,
+  FAST_KEY,
   FILTER,
   FLAGS,
   KEY_ABI,
@@ -126,6 +130,9 @@ export function sysEnterProgram(maps: Maps, layout: KernelLayout): Uint8Array {
   const overflow = a.label('count_overflow');
   a.bind(count);
   if (layout.scopes) emitScope(a, maps, layout.scopes.taskSeccompFilter);
+  const hashed = a.label('count_hashed');
+  emitFastCount(a, maps, { fallback: hashed, first, done: args });
+  a.bind(hashed);
   a.st(W, R10, COUNT_KEY, R8);
   a.st(W, R10, COUNT_KEY + 4, R9);
   lookup(a, maps.counts, COUNT_KEY, fresh);
@@ -216,6 +223,31 @@ function emitScope(a: EbpfAssembler, maps: Maps, taskSeccompFilter: number): voi
   a.jmp(JEQ, R1, R2, counting);
   tag(SCOPE_MARKED);
   a.bind(counting);
+}
+
+/**
+ * Counts the call in fastCounts when it has a place there (an unscoped call with a slot, by an image
+ * below FAST_IMAGES that the map has room for): to `first` when it is the image's first such call,
+ * else to `done`; anything else goes on at `fallback` (the counts hash map). r8 = image.
+ */
+function emitFastCount(
+  a: EbpfAssembler,
+  maps: Maps,
+  to: { readonly fallback: Label; readonly first: Label; readonly done: Label },
+): void {
+  a.jmp(JGE, R8, FAST_IMAGES, to.fallback);
+  a.ldx(W, R1, R10, KEY_ABI);
+  a.jmp(JGE, R1, 1 << SCOPE_SHIFT, to.fallback);
+  a.ldx(W, R1, R10, SLOT);
+  a.jmp32(JEQ, R1, NO_SLOT, to.fallback);
+  a.mov(R2, R8).alu64(MUL, R2, SLOTS_PER_IMAGE).alu64(ADD, R2, R1);
+  a.st(W, R10, FAST_KEY, R2);
+  // Past the map's end (a test's smaller map): the lookup fails, and the hash map counts it.
+  lookup(a, maps.fastCounts, FAST_KEY, to.fallback);
+  a.mov(R1, 1);
+  a.atomicAdd(DW, R0, 0, R1, true);
+  a.jmp(JEQ, R1, 0, to.first);
+  a.goto(to.done);
 }
 
 /** Stores the slot index (abi * NR_SLOTS + nr without the x32 bit, or NO_SLOT) and jumps to `done`. */
