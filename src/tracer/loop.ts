@@ -28,7 +28,7 @@ import {
   WNOHANG,
   WNOTHREAD,
 } from './constants.js';
-import { Counters, type ExeCounters } from './counters.js';
+import { Counters } from './counters.js';
 import { Ending } from './ending.js';
 import { ExeNames } from './exe-names.js';
 import { FAST_BATCH_DONE, FastStops, JsStops, type StopSource } from './fast-stops.js';

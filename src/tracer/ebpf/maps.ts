@@ -28,6 +28,18 @@ export const MAX_ARG_TUPLES = 8192;
 
 /** procs: tgid (u32) → { image u32, flags u32 }. */
 export const PROC_VALUE = 8;
+/**
+ * procCache[tgid % PROC_CACHE_SLOTS], per CPU: { tgid u32, image u32, flags u32, pad u32, gen u64 },
+ * a copy of a procs entry that sys_enter made while procGen[0] was `gen`. A hash lookup costs ≈ 70 ns
+ * per syscall here, an array one ≈ 5; every change to procs a cached copy could miss (an exec, the
+ * end of a process, user space) adds 1 to procGen[0] after it, which makes every copy stale.
+ */
+export const PROC_CACHE_SLOTS = 1024;
+export const PROC_CACHE_VALUE = 24;
+export const CACHE_TGID = 0;
+export const CACHE_IMAGE = 4;
+export const CACHE_FLAGS = 8;
+export const CACHE_GEN = 16;
 /** flags: the process is recorded with scopes (a container run): its children inherit it. */
 export const PROC_SCOPED = 1;
 /** flags: exec'd under another root than the workload's start, or a child of such a process. */
@@ -107,6 +119,8 @@ export const STATS_VALUE = 128;
 
 export interface Maps {
   readonly procs: number;
+  readonly procCache: number;
+  readonly procGen: number;
   readonly counts: number;
   readonly fastCounts: number;
   /** How many images fastCounts has room for (FAST_IMAGES, or a test's limit). */
@@ -148,6 +162,14 @@ export function createMaps(limits: { readonly counts?: number; readonly fastImag
         flags: NO_PREALLOC,
         name: 'sp_procs',
       }),
+      procCache: make({
+        type: MAP_TYPE.PERCPU_ARRAY,
+        keySize: 4,
+        valueSize: PROC_CACHE_VALUE,
+        maxEntries: PROC_CACHE_SLOTS,
+        name: 'sp_proc_cache',
+      }),
+      procGen: make({ type: MAP_TYPE.ARRAY, keySize: 4, valueSize: 8, maxEntries: 1, name: 'sp_proc_gen' }),
       counts: make({
         type: MAP_TYPE.HASH,
         keySize: COUNT_KEY,

@@ -137,6 +137,21 @@ export class EbpfRecorder {
       key.free();
       value.free();
     }
+    this.procsChanged();
+  }
+
+  /** procGen[0] += 1 after a change to procs from here (maps.ts: the copies in procCache go stale). */
+  private procsChanged(): void {
+    const key = allocNative(4);
+    const value = allocNative(8);
+    try {
+      mapLookup(this.maps.procGen, key.address, value.address);
+      value.view.setBigUint64(0, value.view.getBigUint64(0, true) + 1n, true);
+      mapUpdate(this.maps.procGen, key.address, value.address);
+    } finally {
+      key.free();
+      value.free();
+    }
   }
 
   /** The image id `pid` runs (LAUNCHER_IMAGE until its exec), or undefined when it is not followed. */
@@ -220,7 +235,7 @@ export class EbpfRecorder {
           continue;
         }
         key.view.setUint32(0, pid, true);
-        mapDelete(this.maps.procs, key.address);
+        if (mapDelete(this.maps.procs, key.address)) this.procsChanged();
       }
     } finally {
       key.free();

@@ -186,6 +186,36 @@ describe('the fast counts (an array per image, for the first executables)', need
   });
 });
 
+describe('the per-CPU copies of procs entries', needs('ebpf'), () => {
+  beforeEach(() => setUp());
+
+  it('are not used once procGen moved on: a changed entry counts from its next call', () => {
+    follow(1);
+    handOut(1);
+    enter(nr('getpid'));
+    enter(nr('getpid'));
+    // What an exec, an exit or the recorder does: change procs, then bump procGen.
+    follow(USER_IMAGE_BASE);
+    const key = allocNative(4);
+    const value = allocNative(8);
+    try {
+      mapLookup(maps.procGen, key.address, value.address);
+      value.view.setBigUint64(0, value.view.getBigUint64(0, true) + 1n, true);
+      mapUpdate(maps.procGen, key.address, value.address);
+    } finally {
+      key.free();
+      value.free();
+    }
+    enter(nr('getppid'));
+    expect([...collected().raw.counts].sort()).toEqual(
+      [
+        [FIRST, 'x86_64', nr('getpid'), 2],
+        [ME, 'x86_64', nr('getppid'), 1],
+      ].sort(),
+    );
+  });
+});
+
 describe('a full counts map', needs('ebpf'), () => {
   beforeEach(() => setUp({ counts: 2 }));
 

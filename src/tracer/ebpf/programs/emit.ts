@@ -1,6 +1,7 @@
 // Small code sequences every recorder program uses, on top of the assembler.
 import type { EbpfAssembler, Label } from '../asm.js';
 import { ADD, DW, HELPER, JEQ, R0, R1, R2, R3, R4, R10, type Reg, RSH, W } from '../insn.js';
+import type { Maps } from '../maps.js';
 
 /** `r1 = fp + off` style pointer to a stack slot, into `dst`. */
 export function stackPtr(a: EbpfAssembler, dst: Reg, off: number): void {
@@ -65,4 +66,16 @@ export function add64(a: EbpfAssembler, ptr: Reg, off: number, n: number): void 
 /** `r0 = 0; exit`. */
 export function returnZero(a: EbpfAssembler): void {
   a.mov(R0, 0).exit();
+}
+
+/**
+ * procGen[0] += 1, after a change to procs: every copy of a procs entry in procCache is stale from
+ * now on (maps.ts). `keyOff`: a free 4-byte stack slot. Clobbers r0–r5.
+ */
+export function bumpProcsGen(a: EbpfAssembler, maps: Maps, keyOff: number): void {
+  const done = a.label('gen_bumped');
+  a.st(W, R10, keyOff, 0);
+  lookup(a, maps.procGen, keyOff, done);
+  add64(a, R0, 0, 1);
+  a.bind(done);
 }

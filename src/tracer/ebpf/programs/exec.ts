@@ -40,7 +40,7 @@ import {
   STAT,
   UNKNOWN_IMAGE,
 } from '../maps.js';
-import { add64, currentTgid, lookup, probeRead, returnZero, stackPtr, update } from './emit.js';
+import { add64, bumpProcsGen, currentTgid, lookup, probeRead, returnZero, stackPtr, update } from './emit.js';
 import { emitContainment, emitKeepImage } from './exec-scope.js';
 
 /** Path components and mount crossings walked at most; deeper paths are marked truncated. */
@@ -142,6 +142,7 @@ export function execProgram(maps: Maps, layout: KernelLayout): { insns: Uint8Arr
   if (layout.scopes) emitKeepImage(a, layout, { oldImage: OLD_IMAGE, imageKey: IMAGE_KEY });
   a.st(W, R7, 0, R8);
   if (layout.scopes) emitContainment(a, maps, layout.scopes, { oldImage: OLD_IMAGE, zeroKey: ZERO_KEY });
+  bumpProcsGen(a, maps, ZERO_KEY);
   a.ldx(W, R1, R10, OLD_IMAGE);
   a.jmp(JNE, R1, LAUNCHER_IMAGE, out);
   lookup(a, maps.stats, ZERO_KEY, out);

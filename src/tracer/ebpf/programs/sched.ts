@@ -1,11 +1,13 @@
 // sched_process_fork and sched_process_exit: the followed process tree. A child of a followed
 // process is followed from its creation (the tracepoint fires before the child first runs), with
 // its parent's executable; a thread group stops being followed once its last thread has exited.
+// (A fork needs no procGen bump: no cached copy can hold a new process's tgid, since the end of
+// the last process with that tgid, if followed, bumped it.)
 import { EbpfAssembler } from '../asm.js';
 import { DW, HELPER, JEQ, JNE, R0, R1, R2, R3, R6, R7, R8, R9, R10, W } from '../insn.js';
 import type { KernelLayout } from '../layout.js';
 import { LAUNCHER_IMAGE, type Maps, STAT } from '../maps.js';
-import { add64, currentTgid, lookup, probeRead, returnZero, stackPtr, update } from './emit.js';
+import { add64, bumpProcsGen, currentTgid, lookup, probeRead, returnZero, stackPtr, update } from './emit.js';
 
 const BPF_ANY = 0;
 
@@ -51,6 +53,7 @@ export function exitProgram(maps: Maps, layout: KernelLayout): Uint8Array {
   const TGID = -4;
   const LIVE = -8;
   const SIGNAL = -16;
+  const GEN_KEY = -20;
   const a = new EbpfAssembler();
   const out = a.label('out');
   a.mov(R6, R1);
@@ -65,6 +68,7 @@ export function exitProgram(maps: Maps, layout: KernelLayout): Uint8Array {
   a.ldMapFd(R1, maps.procs);
   stackPtr(a, R2, TGID);
   a.call(HELPER.mapDeleteElem);
+  bumpProcsGen(a, maps, GEN_KEY);
   a.bind(out);
   returnZero(a);
   return a.assemble();

@@ -17,5 +17,8 @@ export const FLAGS = -68;
 export const FILTER = -80;
 /** The fastCounts index (maps.ts). */
 export const FAST_KEY = -84;
+/** The procCache index (tgid % PROC_CACHE_SLOTS), and procGen[0] as read before procs. */
+export const CACHE_KEY = -88;
+export const GEN = -96;
 /** No slot: a number outside 0..NR_SLOTS-1. */
 export const NO_SLOT = 0xffffffff;

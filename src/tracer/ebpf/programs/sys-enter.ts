@@ -13,7 +13,6 @@ import {
   JNE,
   JSET,
   MOV,
-  MUL,
   OR,
   R0,
   R1,
@@ -32,7 +31,6 @@ import {
   ABI_I386,
   ABI_X32,
   ABI_X86_64,
-  FAST_IMAGES,
   LAUNCHER_IMAGE,
   type Maps,
   NR_SLOTS,
@@ -43,14 +41,13 @@ import {
   SCOPE_SHIFT,
   SLOT_OVERFLOW,
   SLOT_SEEN,
-  SLOTS_PER_IMAGE,
   STAT,
 } from '../maps.js';
 import { emitArgCapture } from './args.js';
 import { add64, currentTgid, lookup, probeRead, returnZero, update } from './emit.js';
+import { emitFastCount, emitProcLookup } from './sys-enter-fast.js';
 import {
   COUNT_KEY,
-  FAST_KEY,
   FILTER,
   FLAGS,
   KEY_ABI,
@@ -77,9 +74,7 @@ export function sysEnterProgram(maps: Maps, layout: KernelLayout): Uint8Array {
   a.mov(R6, R1);
   currentTgid(a, TGID);
   a.mov(R7, R0);
-  lookup(a, maps.procs, TGID, out);
-  a.ldx(W, R8, R0, 0);
-  if (layout.scopes) a.ldx(W, R1, R0, 4).st(W, R10, FLAGS, R1);
+  emitProcLookup(a, maps, layout, out);
   a.ldx(DW, R9, R6, 8);
   a.alu32(MOV, R9, R9);
 
@@ -223,31 +218,6 @@ function emitScope(a: EbpfAssembler, maps: Maps, taskSeccompFilter: number): voi
   a.jmp(JEQ, R1, R2, counting);
   tag(SCOPE_MARKED);
   a.bind(counting);
-}
-
-/**
- * Counts the call in fastCounts when it has a place there (an unscoped call with a slot, by an image
- * below FAST_IMAGES that the map has room for): to `first` when it is the image's first such call,
- * else to `done`; anything else goes on at `fallback` (the counts hash map). r8 = image.
- */
-function emitFastCount(
-  a: EbpfAssembler,
-  maps: Maps,
-  to: { readonly fallback: Label; readonly first: Label; readonly done: Label },
-): void {
-  a.jmp(JGE, R8, FAST_IMAGES, to.fallback);
-  a.ldx(W, R1, R10, KEY_ABI);
-  a.jmp(JGE, R1, 1 << SCOPE_SHIFT, to.fallback);
-  a.ldx(W, R1, R10, SLOT);
-  a.jmp32(JEQ, R1, NO_SLOT, to.fallback);
-  a.mov(R2, R8).alu64(MUL, R2, SLOTS_PER_IMAGE).alu64(ADD, R2, R1);
-  a.st(W, R10, FAST_KEY, R2);
-  // Past the map's end (a test's smaller map): the lookup fails, and the hash map counts it.
-  lookup(a, maps.fastCounts, FAST_KEY, to.fallback);
-  a.mov(R1, 1);
-  a.atomicAdd(DW, R0, 0, R1, true);
-  a.jmp(JEQ, R1, 0, to.first);
-  a.goto(to.done);
 }
 
 /** Stores the slot index (abi * NR_SLOTS + nr without the x32 bit, or NO_SLOT) and jumps to `done`. */
