@@ -44,26 +44,15 @@ function noNul(s: ByteString, what: string): void {
 }
 
 /**
- * dist/src/tracer/launcher (compiled from launcher.c by `npm run build` when `cc` works), unless
- * SECCOMP_PROFILER_LAUNCHER=node asks for the Node launcher.
+ * What the build compiled from C next to this module, when `cc` worked (dist/src/tracer/<name>):
+ * `launcher` (launcher.c; SECCOMP_PROFILER_LAUNCHER=node asks for the Node launcher instead) and
+ * `fast-stops.so` (the loop's native hot path; SECCOMP_PROFILER_FAST_STOPS=off asks for the
+ * JavaScript one). Undefined when it is not there or not wanted.
  */
-function nativeLauncher(): string | undefined {
-  if (process.env.SECCOMP_PROFILER_LAUNCHER === 'node') return undefined;
+function builtNative(name: string, optedOut: boolean): string | undefined {
+  if (optedOut) return undefined;
   try {
-    return runtimeFile('./launcher', import.meta.url);
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * dist/src/tracer/fast-stops.so (the loop's native hot path, fast-stops.c, built like the launcher),
- * unless SECCOMP_PROFILER_FAST_STOPS=off asks for the JavaScript path.
- */
-function fastStops(): string | undefined {
-  if (process.env.SECCOMP_PROFILER_FAST_STOPS === 'off') return undefined;
-  try {
-    return runtimeFile('./fast-stops.so', import.meta.url);
+    return runtimeFile(`./${name}`, import.meta.url);
   } catch {
     return undefined;
   }
@@ -142,7 +131,7 @@ export function prepareWorkload(opts: WorkloadOptions): { workload: Workload; cw
     workload: {
       nodePath: process.execPath,
       launcherPath: runtimeFile('./launcher.js', import.meta.url),
-      nativeLauncherPath: nativeLauncher(),
+      nativeLauncherPath: builtNative('launcher', process.env.SECCOMP_PROFILER_LAUNCHER === 'node'),
       path,
       argv: [...opts.argv],
       env: [...env],
@@ -171,7 +160,7 @@ export function prepareInput(
       pin: opts.pin ?? true,
       noNewPrivileges: opts.noNewPrivileges ?? true,
       scopes: opts.scopes,
-      fastStopsPath: fastStops(),
+      fastStopsPath: builtNative('fast-stops.so', process.env.SECCOMP_PROFILER_FAST_STOPS === 'off'),
       shared,
       epochMs,
     },

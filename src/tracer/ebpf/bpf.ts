@@ -71,10 +71,6 @@ export function call(cmd: number): number {
   }
 }
 
-/**
- * Any bpf() command: `fill` writes the attribute fields into a zeroed `union bpf_attr`. Returns the
- * result (an fd or 0, or -errno) and the attribute as the kernel left it (valid until the next call).
- */
 /** Writes an object name (at most 15 characters, NUL-padded: BPF_OBJ_NAME_LEN) into the attribute. */
 export function setName(view: DataView, offset: number, name: string): void {
   for (let i = 0; i < 15 && i < name.length; i++) view.setUint8(offset + i, name.charCodeAt(i) & 0xff);
@@ -85,6 +81,10 @@ export function readAttr(): DataView {
   return attr.view;
 }
 
+/**
+ * Any bpf() command: `fill` writes the attribute fields into a zeroed `union bpf_attr`. Returns the
+ * result (an fd or 0, or -errno) and the attribute as the kernel left it (valid until the next call).
+ */
 export function rawBpf(cmd: number, fill: (attr: DataView) => void): { result: number; view: DataView } {
   fill(clearAttr());
   return { result: call(cmd), view: attr.view };

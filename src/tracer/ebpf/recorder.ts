@@ -64,10 +64,6 @@ export class EbpfRecorder {
   ) {}
 
   /**
-   * Loads the recorder into the kernel. Throws ProfilerError UNAVAILABLE (exit 69) with the reason
-   * when it cannot: not root, no BTF, a verifier that refuses the programs, no bpf().
-   */
-  /**
    * open(), or the reason the kernel refused it (the one line open() would throw as UNAVAILABLE):
    * how `auto` tests whether eBPF can record here. Anything else is a bug, rethrown.
    */
@@ -80,6 +76,10 @@ export class EbpfRecorder {
     }
   }
 
+  /**
+   * Loads the recorder into the kernel. Throws ProfilerError UNAVAILABLE (exit 69) with the reason
+   * when it cannot: not root, no BTF, a verifier that refuses the programs, no bpf().
+   */
   static open(): EbpfRecorder {
     let maps: Maps | undefined;
     try {
