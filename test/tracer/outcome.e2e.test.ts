@@ -10,7 +10,7 @@ import { readRecording } from '../../src/recording/io.js';
 import { traceEbpf } from '../../src/tracer/ebpf/record.js';
 import { type TraceOptions, trace } from '../../src/tracer/index.js';
 import { type Capability, needs } from '../support/host.js';
-import { CLI, realPython, recordCli } from './support.js';
+import { CLI, realPython, recordArgs, recordCli } from './support.js';
 
 let dir: string;
 let n = 0;
@@ -81,14 +81,10 @@ for (const backend of ['ptrace', 'ebpf'] as const) {
 
       it('stdin passes through', async () => {
         const output = out();
-        const r = await execa(
-          process.execPath,
-          [CLI, 'record', ...flags, '-q', '-o', output, 'tr', 'a-z', 'A-Z'],
-          {
-            input: 'hello',
-            reject: false,
-          },
-        );
+        const r = await execa(process.execPath, recordArgs(['tr', 'a-z', 'A-Z'], { output, flags }), {
+          input: 'hello',
+          reject: false,
+        });
         expect(r.stdout).toBe('HELLO');
       });
     });
@@ -103,7 +99,7 @@ for (const backend of ['ptrace', 'ebpf'] as const) {
         const output = out();
         const child = execa(
           process.execPath,
-          [CLI, 'record', ...flags, '-q', '-o', output, 'sh', '-c', 'echo ready; exec sleep 60'],
+          recordArgs(['sh', '-c', 'echo ready; exec sleep 60'], { output, flags }),
           { reject: false, stdin: 'ignore' },
         );
         await waitForOutput(child, 'ready');
@@ -146,15 +142,7 @@ for (const backend of ['ptrace', 'ebpf'] as const) {
             '-c',
             'import os, sys; os.setpgid(0, 0); os.execv(sys.argv[1], sys.argv[1:])',
             process.execPath,
-            CLI,
-            'record',
-            ...flags,
-            '-q',
-            '-o',
-            output,
-            'sh',
-            '-c',
-            `echo $$; kill -${sig} $$; echo resumed`,
+            ...recordArgs(['sh', '-c', `echo $$; kill -${sig} $$; echo resumed`], { output, flags }),
           ],
           { reject: false, stdin: 'ignore' },
         );

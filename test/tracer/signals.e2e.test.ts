@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRecording } from '../../src/recording/io.js';
 import { needs } from '../support/host.js';
-import { backendCaps, CLI, fixture, RECORD_BACKENDS, realPython } from './support.js';
+import { backendCaps, CLI, fixture, RECORD_BACKENDS, realPython, recordArgs } from './support.js';
 
 let dir: string;
 let n = 0;
@@ -58,16 +58,7 @@ for (const backend of RECORD_BACKENDS) {
         const r = await signalWhenReady(
           [
             process.execPath,
-            CLI,
-            'record',
-            ...flags,
-            '-q',
-            '-o',
-            output,
-            '--',
-            python,
-            fixture('sigint_counter.py'),
-            count,
+            ...recordArgs(['--', python, fixture('sigint_counter.py'), count], { output, flags }),
           ],
           'ready',
           ['SIGINT'],
@@ -129,16 +120,7 @@ for (const backend of RECORD_BACKENDS) {
         const r = await signalWhenReady(
           [
             process.execPath,
-            CLI,
-            'record',
-            ...flags,
-            '-q',
-            '-o',
-            output,
-            '--',
-            'sh',
-            '-c',
-            `trap '' INT; echo ready; sleep 60`,
+            ...recordArgs(['--', 'sh', '-c', `trap '' INT; echo ready; sleep 60`], { output, flags }),
           ],
           'ready',
           ['SIGINT', 'SIGINT'],

@@ -88,12 +88,20 @@ export function fixture(name: string): string {
   return fileURLToPath(new URL(`../fixtures/tracer/${name}`, import.meta.url));
 }
 
+/** Node's arguments for `profile record -q -o OUTPUT [flags] ARGV…` (ARGV may start with `--`). */
+export function recordArgs(
+  argv: readonly string[],
+  opts: { output: string; flags?: readonly string[] },
+): string[] {
+  return [CLI, 'record', '-q', '-o', opts.output, ...(opts.flags ?? []), ...argv];
+}
+
 /** Runs `profile record` through the CLI (same stdio set-up as straceSyscalls). */
 export async function recordCli(
   argv: readonly string[],
   opts: { output: string; cwd?: string; flags?: readonly string[]; env?: NodeJS.ProcessEnv },
 ) {
-  return execa(process.execPath, [CLI, 'record', '-q', '-o', opts.output, ...(opts.flags ?? []), ...argv], {
+  return execa(process.execPath, recordArgs(argv, opts), {
     reject: false,
     stdin: 'ignore',
     ...(opts.cwd ? { cwd: opts.cwd } : {}),
