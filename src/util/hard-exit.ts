@@ -13,13 +13,13 @@ export function offerLibcExit(exit: (code: number) => void): void {
 /**
  * Once nothing is left to run ('beforeExit': no pending I/O, timer or thread), run the 'exit'
  * listeners as process.exit() would, then _exit with the exit code. Stdout and stderr need no flush:
- * Node writes them synchronously on Linux (files, pipes and terminals alike). Without libc loaded,
- * or off Linux, Node exits as usual.
+ * Node writes them synchronously on Linux (files, pipes and terminals alike). Without libc loaded
+ * (a command that never bound it, or a system without libc.so.6), Node exits as usual.
  */
 export function exitWithoutTeardown(): void {
   process.once('beforeExit', (code) => {
     const exit = libcExit;
-    if (exit === undefined || process.platform !== 'linux') return;
+    if (exit === undefined) return;
     const status = typeof process.exitCode === 'number' ? process.exitCode : code;
     process.emit('exit', status);
     exit(status);
