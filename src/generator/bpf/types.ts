@@ -1,5 +1,6 @@
 // Classic BPF (struct sock_filter) as data: opcodes, the instruction shape and the validated brand.
 // Nothing here knows about seccomp.
+import { ALU, B, H, JA, JMP, LD, X } from '../../arch/bpf-common.js';
 
 /** One struct sock_filter: 16-bit opcode, two 8-bit conditional offsets, 32-bit constant. */
 export interface Instruction {
@@ -19,47 +20,10 @@ export const MEM_WORDS = 16;
 /** Conditional jump offsets are 8-bit. */
 export const MAX_JUMP = 255;
 
-// Instruction classes.
-export const LD = 0x00;
-export const LDX = 0x01;
-export const ST = 0x02;
-export const STX = 0x03;
-export const ALU = 0x04;
-export const JMP = 0x05;
+// The encoding shared with eBPF, and what only classic BPF has.
+export * from '../../arch/bpf-common.js';
 export const RET = 0x06;
 export const MISC = 0x07;
-// Load sizes.
-export const W = 0x00;
-export const H = 0x08;
-export const B = 0x10;
-// Load modes.
-export const IMM = 0x00;
-export const ABS = 0x20;
-export const IND = 0x40;
-export const MEM = 0x60;
-export const LEN = 0x80;
-export const MSH = 0xa0;
-// ALU operations.
-export const ADD = 0x00;
-export const SUB = 0x10;
-export const MUL = 0x20;
-export const DIV = 0x30;
-export const OR = 0x40;
-export const AND = 0x50;
-export const LSH = 0x60;
-export const RSH = 0x70;
-export const NEG = 0x80;
-export const MOD = 0x90;
-export const XOR = 0xa0;
-// Jumps.
-export const JA = 0x00;
-export const JEQ = 0x10;
-export const JGT = 0x20;
-export const JGE = 0x30;
-export const JSET = 0x40;
-// Operand source.
-export const K = 0x00;
-export const X = 0x08;
 // RET operand.
 export const RET_A = 0x10;
 // MISC.

@@ -1,5 +1,24 @@
 // eBPF as data: opcodes, registers, helper ids and the 8-byte instruction encoding
 // (Documentation/bpf/standardization/instruction-set.rst). Nothing here knows about syscalls.
+import {
+  type ADD,
+  type AND,
+  B,
+  type DIV,
+  H,
+  type JEQ,
+  type JGE,
+  type JGT,
+  type JSET,
+  type LSH,
+  type MOD,
+  type MUL,
+  type OR,
+  type RSH,
+  type SUB,
+  W,
+  type XOR,
+} from '../../arch/bpf-common.js';
 
 /** A register, r0 to r10. Plain numbers are immediates wherever an operand may be either. */
 export interface Reg {
@@ -24,39 +43,19 @@ export const R9 = reg(9);
 /** r10: read-only frame pointer; the stack is the 512 bytes below it. */
 export const R10 = reg(10);
 
+// The encoding shared with classic BPF (src/arch/bpf-common.ts), and what only eBPF has.
+export * from '../../arch/bpf-common.js';
 // Instruction classes.
-export const LD = 0x00;
-export const LDX = 0x01;
-export const ST = 0x02;
-export const STX = 0x03;
-export const ALU = 0x04;
-export const JMP = 0x05;
 export const JMP32 = 0x06;
 export const ALU64 = 0x07;
 // Sizes of loads and stores.
-export const W = 0x00;
-export const H = 0x08;
-export const B = 0x10;
 export const DW = 0x18;
 export type Size = typeof W | typeof H | typeof B | typeof DW;
 /** Size in bytes of a load/store size code. */
 export const SIZE_BYTES: Readonly<Record<Size, number>> = { [W]: 4, [H]: 2, [B]: 1, [DW]: 8 };
 // Modes.
-export const IMM = 0x00;
-export const MEM = 0x60;
 export const ATOMIC = 0xc0;
 // ALU operations.
-export const ADD = 0x00;
-export const SUB = 0x10;
-export const MUL = 0x20;
-export const DIV = 0x30;
-export const OR = 0x40;
-export const AND = 0x50;
-export const LSH = 0x60;
-export const RSH = 0x70;
-export const NEG = 0x80;
-export const MOD = 0x90;
-export const XOR = 0xa0;
 export const MOV = 0xb0;
 export const ARSH = 0xc0;
 export type AluOp =
@@ -72,15 +71,7 @@ export type AluOp =
   | typeof XOR
   | typeof MOV
   | typeof ARSH;
-// Operand source.
-export const K = 0x00;
-export const X = 0x08;
 // Jumps.
-export const JA = 0x00;
-export const JEQ = 0x10;
-export const JGT = 0x20;
-export const JGE = 0x30;
-export const JSET = 0x40;
 export const JNE = 0x50;
 export const JSGT = 0x60;
 export const JSGE = 0x70;
