@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TraceResult, trace } from '../../src/index.js';
 import type { Recording } from '../../src/recording/schema.js';
 import { needs } from '../support/host.js';
-import { realPython } from './support.js';
+import { realPython, withEnv } from './support.js';
 
 const LIBRARY = fileURLToPath(new URL('../../dist/src/tracer/fast-stops.so', import.meta.url));
 
@@ -59,21 +59,17 @@ async function traceBoth(
   argv: readonly string[],
   after?: () => number,
 ): Promise<{ native: TraceResult; js: TraceResult }> {
-  const saved = process.env.SECCOMP_PROFILER_FAST_STOPS;
-  try {
-    delete process.env.SECCOMP_PROFILER_FAST_STOPS;
-    // A fixed hash seed: python's allocations, and so its calls, do not depend on a random one.
-    const env = { ...process.env, PYTHONHASHSEED: '0' };
-    const native = await trace({ argv, cwd: dir, env });
-    if (after) answers.push(after());
-    process.env.SECCOMP_PROFILER_FAST_STOPS = 'off';
-    const js = await trace({ argv, cwd: dir, env });
-    if (after) answers.push(after());
-    return { native, js };
-  } finally {
-    if (saved === undefined) delete process.env.SECCOMP_PROFILER_FAST_STOPS;
-    else process.env.SECCOMP_PROFILER_FAST_STOPS = saved;
-  }
+  // A fixed hash seed: python's allocations, and so its calls, do not depend on a random one.
+  const env = { ...process.env, PYTHONHASHSEED: '0' };
+  const run = (fastStops: 'off' | undefined) =>
+    withEnv('SECCOMP_PROFILER_FAST_STOPS', fastStops, async () => {
+      const result = await trace({ argv, cwd: dir, env });
+      if (after) answers.push(after());
+      return result;
+    });
+  const native = await run(undefined);
+  const js = await run('off');
+  return { native, js };
 }
 
 /** Count of `name` (x86-64) made by the executable `exe` (a real path). */

@@ -18,11 +18,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ABS, K, LD, RET, stmt, W } from '../../src/generator/bpf/types.js';
 import { validateProgram } from '../../src/generator/bpf/validate.js';
 import { prepareTrace, trace } from '../../src/tracer/index.js';
 import { needs } from '../support/host.js';
+import { envInBlock } from './support.js';
 
 const NATIVE = fileURLToPath(new URL('../../dist/src/tracer/launcher', import.meta.url));
 
@@ -41,15 +42,7 @@ const PROBE = `grep -E '^(SigBlk|SigIgn|NoNewPrivs|Seccomp):' /proc/self/status;
 for fd in 0 1 2 3 4; do [ -e /proc/self/fd/$fd ] && printf 'fd%s ' $fd; done; echo; printf '%s' "$BIG" | wc -c`;
 
 describe.each(['native', 'node'] as const)('the %s launcher', needs('ptrace', 'seccomp'), (kind) => {
-  const saved = process.env.SECCOMP_PROFILER_LAUNCHER;
-  beforeEach(() => {
-    if (kind === 'node') process.env.SECCOMP_PROFILER_LAUNCHER = 'node';
-    else delete process.env.SECCOMP_PROFILER_LAUNCHER;
-  });
-  afterAll(() => {
-    if (saved === undefined) delete process.env.SECCOMP_PROFILER_LAUNCHER;
-    else process.env.SECCOMP_PROFILER_LAUNCHER = saved;
-  });
+  envInBlock('SECCOMP_PROFILER_LAUNCHER', kind === 'node' ? 'node' : undefined);
 
   it('starts the workload as a shell would, with no_new_privs and the filter installed', async () => {
     const outFile = join(dir, `probe-${kind}.txt`);

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { trace } from '../../src/tracer/index.js';
 import { needs } from '../support/host.js';
+import { withEnv } from './support.js';
 
 const NNP_IS = (v: number) => ['/bin/sh', '-c', `grep -q '^NoNewPrivs:[[:space:]]*${v}$' /proc/self/status`];
 
@@ -20,18 +21,13 @@ describe('trace() for runtimes', () => {
   });
 
   it('the Node launcher (the fallback) leaves no_new_privs alone the same way', needs('root'), async () => {
-    const saved = process.env.SECCOMP_PROFILER_LAUNCHER;
-    process.env.SECCOMP_PROFILER_LAUNCHER = 'node';
-    try {
+    await withEnv('SECCOMP_PROFILER_LAUNCHER', 'node', async () => {
       expect((await trace({ argv: NNP_IS(0), pin: false, noNewPrivileges: false })).outcome).toEqual({
         status: 'exited',
         code: 0,
       });
       expect((await trace({ argv: NNP_IS(1), pin: false })).outcome).toEqual({ status: 'exited', code: 0 });
-    } finally {
-      if (saved === undefined) delete process.env.SECCOMP_PROFILER_LAUNCHER;
-      else process.env.SECCOMP_PROFILER_LAUNCHER = saved;
-    }
+    });
   });
 
   it('onRootExit reports the first process ending while its child still runs', async () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { afterAll, beforeEach } from 'vitest';
 import type { Arch } from '../../src/arch/index.js';
 import type { Capability } from '../support/host.js';
 
@@ -118,4 +119,35 @@ export function backendCaps(backend: RecordBackend, caps: readonly Capability[])
   return backend === 'ptrace'
     ? [...caps]
     : [...caps.filter((c) => c !== 'ptrace' && c !== 'seccomp'), 'ebpf'];
+}
+
+/** Sets `name` to `value`, or unsets it for undefined; returns how to put back what was there. */
+function setEnv(name: string, value: string | undefined): () => void {
+  const saved = process.env[name];
+  const put = (v: string | undefined) => {
+    if (v === undefined) delete process.env[name];
+    else process.env[name] = v;
+  };
+  put(value);
+  return () => put(saved);
+}
+
+/** Runs `fn` with the environment variable `name` set to `value` (undefined: unset), then restores it. */
+export async function withEnv<T>(name: string, value: string | undefined, fn: () => Promise<T>): Promise<T> {
+  const restore = setEnv(name, value);
+  try {
+    return await fn();
+  } finally {
+    restore();
+  }
+}
+
+/** In the enclosing describe: every test runs with `name` set to `value` (undefined: unset); restored after. */
+export function envInBlock(name: string, value: string | undefined): void {
+  let restore: (() => void) | undefined;
+  beforeEach(() => {
+    const undo = setEnv(name, value);
+    restore ??= undo; // the first undo puts back what was there before the block
+  });
+  afterAll(() => restore?.());
 }

@@ -6,14 +6,14 @@ import { chmodSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_ARG_VALUES } from '../../../src/recording/arg-specs.js';
 import { buildRecording } from '../../../src/recording/builder.js';
 import { readRecording } from '../../../src/recording/io.js';
 import { traceEbpf } from '../../../src/tracer/ebpf/record.js';
 import { EbpfRecorder } from '../../../src/tracer/ebpf/recorder.js';
 import { needs } from '../../support/host.js';
-import { CLI, realPython, recordCli } from '../support.js';
+import { CLI, envInBlock, realPython, recordCli } from '../support.js';
 
 let dir: string;
 beforeAll(() => {
@@ -100,15 +100,7 @@ describe('with eBPF', needs('ebpf'), () => {
   });
 
   describe.each(['native', 'node'] as const)('the %s launcher', (kind) => {
-    const saved = process.env.SECCOMP_PROFILER_LAUNCHER;
-    beforeEach(() => {
-      if (kind === 'node') process.env.SECCOMP_PROFILER_LAUNCHER = 'node';
-      else delete process.env.SECCOMP_PROFILER_LAUNCHER;
-    });
-    afterAll(() => {
-      if (saved === undefined) delete process.env.SECCOMP_PROFILER_LAUNCHER;
-      else process.env.SECCOMP_PROFILER_LAUNCHER = saved;
-    });
+    envInBlock('SECCOMP_PROFILER_LAUNCHER', kind === 'node' ? 'node' : undefined);
 
     it('starts the workload exactly as a shell would: no no_new_privs, no filter, same fds and signals', async () => {
       const probe = `grep -E '^(SigBlk|SigIgn|NoNewPrivs|Seccomp):' /proc/self/status; pwd; printf '%s|' "$@"; echo;
